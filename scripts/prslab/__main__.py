@@ -1,0 +1,7 @@
+"""Allow `python -m prslab`."""
+
+import sys
+
+from prslab.cli import main
+
+sys.exit(main())
