@@ -1,0 +1,132 @@
+{{/*
+Hook Job that waits for the database, creates the schema and seeds it. It runs
+after install and upgrade because the in-chart database starts with the release.
+*/}}
+{{- define "prs-common.databaseJob" -}}
+{{- $labels := dict "root" . "component" "database-setup" }}
+{{- $job := .Values.databaseJob }}
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {{ include "prs-common.componentName" $labels }}
+  labels:
+    {{- include "prs-common.labels" $labels | nindent 4 }}
+  annotations:
+    helm.sh/hook: post-install,post-upgrade
+    helm.sh/hook-weight: "0"
+    # A failed Job stays for `kubectl logs`; the next install or upgrade replaces it.
+    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
+spec:
+  backoffLimit: {{ $job.backoffLimit }}
+  activeDeadlineSeconds: {{ $job.activeDeadlineSeconds }}
+  template:
+    metadata:
+      labels:
+        {{- include "prs-common.labels" $labels | nindent 8 }}
+        {{- include "prs-common.databaseClientLabel" . | nindent 8 }}
+    spec:
+      restartPolicy: Never
+      automountServiceAccountToken: false
+      {{- with .Values.imagePullSecrets }}
+      imagePullSecrets:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      securityContext:
+        {{- toYaml .Values.podSecurityContext | nindent 8 }}
+      containers:
+        - name: database-setup
+          image: {{ include "prs-common.image" (dict "root" . "image" .Values.image) | quote }}
+          imagePullPolicy: {{ .Values.image.pullPolicy }}
+          command:
+            - sh
+            - -ec
+            - |
+              python - <<'PY'
+              import os, sys, time
+              import sqlalchemy
+              from sqlalchemy.exc import OperationalError
+
+              timeout = int(os.environ["WAIT_TIMEOUT_SECONDS"])
+              deadline = time.monotonic() + timeout
+              engine = sqlalchemy.create_engine(os.environ["DATABASE_URL"])
+              while True:
+                  try:
+                      with engine.connect():
+                          break
+                  except OperationalError as error:
+                      reason = str(error.orig).strip().splitlines()[0]
+                      if time.monotonic() > deadline:
+                          sys.exit(f"Database not reachable after {timeout} s: {reason}")
+                      print(f"Waiting for the database: {reason}", flush=True)
+                      time.sleep(2)
+              print("Database is reachable.", flush=True)
+              PY
+              prs init-db
+              prs seed --students "$SEED_STUDENTS" --seed "$SEED_RANDOM_SEED"
+          env:
+            - name: WAIT_TIMEOUT_SECONDS
+              value: {{ $job.waitTimeoutSeconds | quote }}
+            - name: SEED_STUDENTS
+              value: {{ $job.seed.students | quote }}
+            - name: SEED_RANDOM_SEED
+              value: {{ $job.seed.randomSeed | quote }}
+            {{- include "prs-common.appEnv" . | nindent 12 }}
+          resources:
+            {{- toYaml $job.resources | nindent 12 }}
+          securityContext:
+            {{- toYaml .Values.securityContext | nindent 12 }}
+          volumeMounts:
+            - name: tmp
+              mountPath: /tmp
+      volumes:
+        - name: tmp
+          emptyDir:
+            sizeLimit: 64Mi
+{{- end }}
+
+{{/*
+`helm test` pod that runs the student flow through the entry point. Takes a dict
+with "root" and "url".
+*/}}
+{{- define "prs-common.testPod" -}}
+{{- $root := .root }}
+{{- $labels := dict "root" $root "component" "smoke-test" }}
+apiVersion: v1
+kind: Pod
+metadata:
+  name: {{ include "prs-common.componentName" $labels }}
+  labels:
+    {{- include "prs-common.labels" $labels | nindent 4 }}
+    {{- include "prs-common.databaseClientLabel" $root | nindent 4 }}
+  annotations:
+    helm.sh/hook: test
+    # A failed test pod stays for `kubectl logs`; the next `helm test` replaces it.
+    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
+spec:
+  restartPolicy: Never
+  automountServiceAccountToken: false
+  {{- with $root.Values.imagePullSecrets }}
+  imagePullSecrets:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  securityContext:
+    {{- toYaml $root.Values.podSecurityContext | nindent 4 }}
+  containers:
+    - name: smoke-test
+      image: {{ include "prs-common.image" (dict "root" $root "image" $root.Values.image) | quote }}
+      imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+      command: ["python", "-m", "prs.smoke", "--url", {{ .url | quote }}]
+      env:
+        {{- include "prs-common.appEnv" $root | nindent 8 }}
+      resources:
+        {{- toYaml $root.Values.databaseJob.resources | nindent 8 }}
+      securityContext:
+        {{- toYaml $root.Values.securityContext | nindent 8 }}
+      volumeMounts:
+        - name: tmp
+          mountPath: /tmp
+  volumes:
+    - name: tmp
+      emptyDir:
+        sizeLimit: 64Mi
+{{- end }}
