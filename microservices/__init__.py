@@ -1,0 +1,1 @@
+"""The microservices: five apps, each serving one operation behind the gateway."""

@@ -1,0 +1,1 @@
+"""The monolith: one app that serves all five operations."""

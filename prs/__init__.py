@@ -1,0 +1,1 @@
+"""PRS online: a course-registration service written once, served two ways."""

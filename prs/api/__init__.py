@@ -1,0 +1,1 @@
+"""HTTP layer: one blueprint per operation, plus health checks and error handlers."""
