@@ -47,7 +47,7 @@ def jmeter_script(properties):
         f"jmeter -n -t {PLAN_DIR}/prs.jmx -l {RESULTS_DIR}/kpi.jtl "
         f"-j {RESULTS_DIR}/jmeter.log "
         "-Jjmeter.save.saveservice.output_format=csv "
-        f"-Jtokens={PLAN_DIR}/tokens.csv {options}; "
+        f"{options}; "
         f'echo "{EXIT_MARKER}$?"; sleep {COLLECT_WINDOW}'
     )
 
