@@ -103,6 +103,8 @@ def plot_replicas(topology, run, plots_dir):
     origin = run_start_s(run)
     by_service = defaultdict(list)
     for sample in run.replicas:
+        if sample.current_replicas is None:
+            continue
         by_service[sample.service].append(
             (sample.time - origin, sample.current_replicas)
         )

@@ -39,10 +39,10 @@ class ReplicaSample:
 
     time: float
     service: str
-    current_replicas: int
-    desired_replicas: int
+    current_replicas: int | None
+    desired_replicas: int | None
     cpu_utilization_percent: float | None
-    ready_pods: int
+    ready_pods: int | None
 
 
 def parse_time(value):
@@ -75,6 +75,8 @@ def read_resources(path):
     """Parse resources.csv into samples, raising ReportError that names the line."""
     samples = []
     for line, row in read_rows(path, RESOURCE_COLUMNS):
+        if not row["cpu_millicores"].strip() or not row["memory_mib"].strip():
+            continue  # a pod that metrics-server has not measured yet
         try:
             samples.append(
                 ResourceSample(
@@ -91,6 +93,11 @@ def read_resources(path):
     return samples
 
 
+def optional_int(text):
+    """Parse an integer field that the sampler leaves empty when it is unknown."""
+    return int(text) if text.strip() else None
+
+
 def read_replicas(path):
     """Parse replicas.csv into samples, raising ReportError that names the line."""
     samples = []
@@ -101,10 +108,10 @@ def read_replicas(path):
                 ReplicaSample(
                     time=parse_time(row["time"]),
                     service=row["service"],
-                    current_replicas=int(row["current_replicas"]),
-                    desired_replicas=int(row["desired_replicas"]),
+                    current_replicas=optional_int(row["current_replicas"]),
+                    desired_replicas=optional_int(row["desired_replicas"]),
                     cpu_utilization_percent=float(utilization) if utilization else None,
-                    ready_pods=int(row["ready_pods"]),
+                    ready_pods=optional_int(row["ready_pods"]),
                 )
             )
         except ValueError as error:
