@@ -529,22 +529,28 @@ def serve(args):
 
 def prepare_database(database_url=None):
     """Create the schema, and seed it unless it already contains the catalogue."""
+    for step in (["init-db"], ["seed", "--if-empty"]):
+        output = run_prs_command(step, database_url)
+        logger.info("prs %s: %s", " ".join(step), output.strip())
+
+
+def run_prs_command(arguments, database_url=None):
+    """Run a `prs` database command on `database_url` and return its output."""
     command_env = dict(os.environ)
     if database_url:
         command_env["DATABASE_URL"] = database_url
-    prs_command = Path(sys.executable).parent / "prs"
-    for step in (["init-db"], ["seed", "--if-empty"]):
-        result = subprocess.run(
-            [str(prs_command), *step],
-            cwd=REPO_ROOT,
-            env=command_env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
+    command = [str(Path(sys.executable).parent / "prs"), *arguments]
+    result = subprocess.run(
+        command,
+        cwd=REPO_ROOT,
+        env=command_env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise StackError(
+            f"`prs {' '.join(arguments)}` failed with status {result.returncode}:\n"
+            f"{result.stdout}{result.stderr}"
         )
-        if result.returncode != 0:
-            raise StackError(
-                f"`prs {' '.join(step)}` failed with status {result.returncode}:\n"
-                f"{result.stdout}{result.stderr}"
-            )
-        logger.info("prs %s: %s", " ".join(step), result.stdout.strip())
+    return result.stdout
