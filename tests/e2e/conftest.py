@@ -2,7 +2,6 @@
 
 import shutil
 
-import psutil
 import pytest
 from prslab.runner import find_nginx, run_prs_command
 
@@ -39,25 +38,3 @@ def curl():
     if found is None:
         pytest.fail("curl is not installed: run `make setup`.")
     return found
-
-
-def process_tree(pids):
-    """Return the processes started as `pids` together with all their descendants."""
-    tree = []
-    for pid in pids:
-        root = psutil.Process(pid)
-        tree.append(root)
-        tree.extend(root.children(recursive=True))
-    return tree
-
-
-def still_running(processes):
-    """Return the pids among `processes` that are alive and not zombies."""
-    alive = []
-    for process in processes:
-        try:
-            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
-                alive.append(process.pid)
-        except psutil.NoSuchProcess:
-            continue
-    return alive

@@ -13,7 +13,7 @@ from prslab import REPO_ROOT, runner
 from prslab.runner import GATEWAY_TEMPLATE, StackError, run_stack
 
 from prs.config import MAX_CONTENT_LENGTH
-from tests.e2e.conftest import process_tree, still_running
+from tests.e2e.processes import process_tree, still_running
 from tests.support.http import http_target
 
 pytestmark = pytest.mark.http
