@@ -62,7 +62,8 @@ spec:
               print("Database is reachable.", flush=True)
               PY
               prs init-db
-              prs seed --students "$SEED_STUDENTS" --seed "$SEED_RANDOM_SEED"
+              # --if-empty: an upgrade reruns this Job and must not seed twice.
+              prs seed --if-empty --students "$SEED_STUDENTS" --seed "$SEED_RANDOM_SEED"
           env:
             - name: WAIT_TIMEOUT_SECONDS
               value: {{ $job.waitTimeoutSeconds | quote }}
