@@ -163,13 +163,15 @@ def measure(args, api_client, helm, run_dir):
         run_dir / "replicas.csv",
         args.sample_interval,
     )
-    with recorder:
-        if args.in_cluster:
-            run_in_cluster(args, api_client, entry, tokens_path, run_dir)
-        else:
-            run_from_here(args, entry, tokens_path, run_dir)
-    # The CSV contains valid tokens, which do not belong in a result folder.
-    tokens_path.unlink()
+    try:
+        with recorder:
+            if args.in_cluster:
+                run_in_cluster(args, api_client, entry, tokens_path, run_dir)
+            else:
+                run_from_here(args, entry, tokens_path, run_dir)
+    finally:
+        # The CSV contains valid tokens, which do not belong in a result folder.
+        tokens_path.unlink()
 
     return {
         "options": {k: str(v) for k, v in vars(args).items() if k != "func"},
@@ -182,46 +184,59 @@ def measure(args, api_client, helm, run_dir):
     }
 
 
-def plan_properties(args, protocol, host, port, tokens_path):
-    """Return the JMeter properties that prs.jmx reads."""
+def load_options(args, url, tokens_path):
+    """Return the Taurus load options of this run."""
+    from prslab.load import LoadOptions
+
+    ramp_up = int(parse_interval(args.ramp_up))
+    return LoadOptions(
+        url=url,
+        scenario=args.scenario,
+        users=args.users,
+        ramp_up_s=ramp_up,
+        # prs.yml counts the ramp-up inside the duration; --duration is the hold.
+        duration_s=ramp_up + int(parse_interval(args.duration)),
+        tokens=tokens_path,
+    )
+
+
+def plan_properties(options, tokens_path):
+    """Return the JMeter properties of prs.jmx for the in-cluster Job."""
+    target = urlsplit(options.url)
     return {
-        "protocol": protocol,
-        "host": host,
-        "port": port,
-        "users": args.users,
-        "ramp": int(parse_interval(args.ramp_up)),
-        "duration": int(parse_interval(args.duration)),
-        "scenario": args.scenario,
+        "protocol": target.scheme,
+        "host": target.hostname,
+        "port": target.port or 80,
+        "users": options.users,
+        "ramp-up": options.ramp_up_s,
+        "duration": options.duration_s,
+        "think-time": options.think_time_ms,
+        "scenario": options.scenario,
         "tokens": tokens_path,
     }
 
 
 def run_from_here(args, entry, tokens_path, run_dir):
     """Run the Taurus plan from this machine against the entry point."""
-    try:
-        from prslab import load
-    except ModuleNotFoundError as error:
-        raise ClusterError(f"the load runner is missing ({error})") from None
+    from prslab.load import LoadError, run_load
+    from prslab.tools.jmeter import find_jmeter
 
-    properties = plan_properties(
-        args, entry.protocol, entry.host, entry.port, tokens_path
-    )
-    # NOTE: assumes prslab.load.run_taurus(properties, out_dir) runs jmeter/prs.yml
-    # with these JMeter properties and leaves kpi.jtl in out_dir.
-    load.run_taurus(properties=properties, out_dir=run_dir)
+    options = load_options(args, entry.url, tokens_path)
+    try:
+        run_load(options, run_dir, find_jmeter())
+    except LoadError as error:
+        raise ClusterError(str(error)) from None
 
 
 def run_in_cluster(args, api_client, entry, tokens_path, run_dir):
     """Run the plan as a Job in the release's namespace and copy its JTL here."""
-    in_cluster = urlsplit(entry.in_cluster_url)
-    properties = plan_properties(
-        args, "http", in_cluster.hostname, in_cluster.port, f"{job.PLAN_DIR}/tokens.csv"
-    )
+    options = load_options(args, entry.in_cluster_url, tokens_path)
+    properties = plan_properties(options, f"{job.PLAN_DIR}/tokens.csv")
     name = f"{args.release}-loadtest"
     plan_text = (REPO_ROOT / "jmeter" / "prs.jmx").read_text(encoding="utf-8")
     config_map = job.build_config_map(name, plan_text, tokens_path.read_text())
     manifest = job.build_job(name, args.jmeter_image, properties)
-    timeout = parse_interval(args.ramp_up) + parse_interval(args.duration) + 600
+    timeout = options.duration_s + 600
     job.JobRunner(api_client, args.namespace, name).run(
         config_map, manifest, run_dir, timeout
     )
