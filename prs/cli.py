@@ -1,8 +1,8 @@
 """The `prs` command: create, seed and reset the database, and issue tokens."""
 
 import csv
-import logging
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,8 +18,6 @@ from prs.auth import ADVISOR, STUDENT, issue_token
 from prs.config import ConfigError
 from prs.db import db
 from prs.models import Student
-
-logger = logging.getLogger(__name__)
 
 
 def build_app():
@@ -128,8 +126,6 @@ def reset_db(students, seed_value):
 
 def report_seed(students: int, seed_value: int) -> None:
     """Seed the database and print what was loaded."""
-    import time
-
     started = time.perf_counter()
     run_database_step(seeding.seed_database, students, seed_value)
     elapsed = time.perf_counter() - started
@@ -145,7 +141,7 @@ def report_seed(students: int, seed_value: int) -> None:
     default="var/tokens.csv",
     show_default=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="CSV file to write.",
+    help="Path of the token CSV file to write.",
 )
 @click.option(
     "--ttl-hours",

@@ -19,6 +19,14 @@ ENVIRONMENTS = ("development", "production")
 # Request bodies are two short fields, so 16 KiB leaves ample room.
 MAX_CONTENT_LENGTH = 16 * 1024
 
+# Each app process opens at most pool size + overflow connections. Lower them
+# when many replicas share one PostgreSQL server (max_connections is 100 by
+# default).
+POOL_VARIABLES = {
+    "PRS_DB_POOL_SIZE": "pool_size",
+    "PRS_DB_MAX_OVERFLOW": "max_overflow",
+}
+
 _dev_key_warning_logged = False
 
 
@@ -45,9 +53,24 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict:
         "SECRET_KEY": read_secret_key(environ, env),
         "SQLALCHEMY_DATABASE_URI": environ.get("DATABASE_URL")
         or default_database_url(),
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(environ),
         "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
         "JSON_SORT_KEYS": False,
     }
+
+
+def engine_options(environ: Mapping[str, str]) -> dict:
+    """Return the SQLAlchemy pool options, sized by PRS_DB_POOL_SIZE if set."""
+    # Pre-ping replaces connections that a database restart has closed.
+    options = {"pool_pre_ping": True}
+    for variable, option in POOL_VARIABLES.items():
+        value = environ.get(variable, "").strip()
+        if not value:
+            continue
+        if not value.isdigit():
+            raise ConfigError(f"{variable} must be a whole number, not {value!r}.")
+        options[option] = int(value)
+    return options
 
 
 def read_secret_key(environ: Mapping[str, str], env: str) -> str:

@@ -34,7 +34,7 @@ def add_selection(student_id: str, class_id: int) -> Selection:
 
 
 def check_can_add(student: Student, section: ClassSection, selections: list) -> None:
-    """Raise the first enrollment rule that adding the class would break."""
+    """Raise the error of the first rule that adding the class would break."""
     if student.plan_status == VALIDATED:
         raise errors.PlanValidated(f"The plan of {student.id} is already validated.")
 
@@ -86,7 +86,7 @@ def commit_selection(student_id: str, section: ClassSection) -> None:
 def drop_selection(selection_id: int, student_id: str) -> None:
     """Remove a selection from its owner's plan unless the plan is validated."""
     begin_write()
-    # Lock the caller first: only its owner drops a selection, so the row
+    # Lock the caller first. Only its owner drops a selection, so the row
     # cannot vanish between the read and the delete.
     student = lock_student(student_id)
     selection = find_selection(selection_id)

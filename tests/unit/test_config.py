@@ -43,3 +43,15 @@ def test_database_url_from_environment():
         config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg2://u:p@127.0.0.1/prs"
     )
     assert config["MAX_CONTENT_LENGTH"] == 16 * 1024
+
+
+def test_pool_size_from_environment():
+    config = load_config({"PRS_DB_POOL_SIZE": "3", "PRS_DB_MAX_OVERFLOW": "0"})
+
+    options = config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options == {"pool_pre_ping": True, "pool_size": 3, "max_overflow": 0}
+
+
+def test_bad_pool_size_rejected():
+    with pytest.raises(ConfigError, match="PRS_DB_POOL_SIZE"):
+        load_config({"PRS_DB_POOL_SIZE": "many"})
