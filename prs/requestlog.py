@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 REQUEST_ID_HEADER = "X-Request-ID"
 # Ids from the gateway are hex; accept any short token and replace the rest,
 # so a client cannot inject text into the log line.
-VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 
 
 def configure_logging() -> None:
