@@ -1,6 +1,7 @@
 """Lint both charts strictly with each lab preset."""
 
 import subprocess
+import tarfile
 
 import pytest
 
@@ -44,3 +45,19 @@ def test_library_chart_is_symlinked(chart):
     vendored = HELM_DIR / chart / "charts" / "prs-common"
     assert vendored.is_symlink()
     assert vendored.resolve() == (HELM_DIR / "prs-common").resolve()
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_package_includes_vendored_files(helm, chart, tmp_path):
+    command = [str(helm), "package", str(HELM_DIR / chart), "-d", str(tmp_path)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+
+    (archive,) = tmp_path.glob(f"{chart}-*.tgz")
+    with tarfile.open(archive) as package:
+        names = set(package.getnames())
+        assert f"{chart}/charts/prs-common/templates/_app.tpl" in names
+        if chart == "microservices":
+            member = package.extractfile(f"{chart}/files/nginx.conf.template")
+            template = HELM_DIR.parent / "microservices/gateway/nginx.conf.template"
+            assert member.read() == template.read_bytes()

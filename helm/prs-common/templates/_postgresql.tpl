@@ -61,7 +61,7 @@ spec:
                 secretKeyRef:
                   name: {{ $pg.auth.existingSecret | default (include "prs-common.secretName" .) }}
                   key: {{ ternary $pg.auth.existingSecretKey "database-password" (not (empty $pg.auth.existingSecret)) }}
-            # A subdirectory, because initdb rejects a mount point that holds
+            # A subdirectory, because initdb rejects a mount point that contains
             # lost+found.
             - name: PGDATA
               value: /var/lib/postgresql/data/pgdata
