@@ -15,7 +15,9 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,13 +40,22 @@ SESSION_REQUESTS = 6
 MIN_REQUEST_S = 0.02
 MAX_REPLICAS = 10
 DEFAULT_DATABASE = REPO_ROOT / "var" / "compare.sqlite3"
-TOKENS_PATH = REPO_ROOT / "var" / "compare-tokens.csv"
 DURATION = re.compile(r"^(?P<number>\d+)(?P<unit>[smh]?)$")
 UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600}
 
 
 class CompareError(RuntimeError):
     """A step of the comparison failed; the message names the step and the cause."""
+
+
+@dataclass(frozen=True)
+class Setup:
+    """The tools, database and students that every run of one comparison shares."""
+
+    jmeter: Path
+    database: str
+    students: int
+    tokens: Path  # rewritten before each run, deleted at the end
 
 
 def parse_duration(text):
@@ -198,17 +209,21 @@ def compare(args):
     result_dir.mkdir(parents=True, exist_ok=False)
     info = run_info(args, students, jmeter)
     write_json(result_dir / "run.json", info)
+    database = args.database_url or f"sqlite:///{DEFAULT_DATABASE}"
 
     plan = [
         (topology, topology if repeat == 1 else f"{topology}-{repeat}")
         for repeat in range(1, args.repeat + 1)
         for topology in TOPOLOGIES
     ]
-    for index, (topology, label) in enumerate(plan, start=1):
-        logger.info("[%d/%d] %s: starting", index, len(plan), label)
-        entry = measure(args, topology, label, result_dir / label, students, jmeter)
-        info["runs"].append(entry)
-        write_json(result_dir / "run.json", info)
+    # The tokens are live credentials, so they stay out of the result folder.
+    with tempfile.TemporaryDirectory(prefix="prslab-tokens-") as tokens_dir:
+        setup = Setup(jmeter, database, students, Path(tokens_dir) / "tokens.csv")
+        for index, (topology, label) in enumerate(plan, start=1):
+            logger.info("[%d/%d] %s: starting", index, len(plan), label)
+            entry = measure(args, setup, topology, label, result_dir / label)
+            info["runs"].append(entry)
+            write_json(result_dir / "run.json", info)
 
     info["ended"] = now_iso()
     write_json(result_dir / "run.json", info)
@@ -239,13 +254,12 @@ def students_needed(args):
     return min(max(MIN_STUDENTS, wanted), MAX_STUDENTS)
 
 
-def measure(args, topology, label, run_dir, students, jmeter):
+def measure(args, setup, topology, label, run_dir):
     """Reset the data, start the topology, load it and return run.json's entry."""
     from prslab.runner import run_stack
 
-    database = args.database_url or f"sqlite:///{DEFAULT_DATABASE}"
-    reset_database(database, students)
-    issue_tokens(database)
+    reset_database(setup.database, setup.students)
+    issue_tokens(setup.database, setup.tokens)
 
     replicas = args.replicas if topology == "microservices" else 1
     entry = {
@@ -253,7 +267,7 @@ def measure(args, topology, label, run_dir, students, jmeter):
         "topology": topology,
         "replicas": replicas,
         "users": args.users,
-        "students": students,
+        "students": setup.students,
         "started": now_iso(),
     }
     run_dir.mkdir(parents=True)
@@ -261,7 +275,11 @@ def measure(args, topology, label, run_dir, students, jmeter):
     logger.info("%s: starting %d replica(s) per service", label, replicas)
     # Free ports keep the runs clear of servers that are already listening.
     with run_stack(
-        topology, port=0, replicas=replicas, database_url=database, free_ports=True
+        topology,
+        port=0,
+        replicas=replicas,
+        database_url=setup.database,
+        free_ports=True,
     ) as stack:
         options = LoadOptions(
             url=stack.url,
@@ -270,7 +288,7 @@ def measure(args, topology, label, run_dir, students, jmeter):
             ramp_up_s=args.ramp_up,
             duration_s=args.duration,
             think_time_ms=args.think_time,
-            tokens=TOKENS_PATH,
+            tokens=setup.tokens,
         )
         logger.info(
             "%s: running Taurus for %d s (%d users, scenario %s) against %s",
@@ -281,7 +299,7 @@ def measure(args, topology, label, run_dir, students, jmeter):
             stack.url,
         )
         with ResourceSampler(stack.processes, run_dir / "resources.csv"):
-            result = run_load(options, run_dir, jmeter)
+            result = run_load(options, run_dir, setup.jmeter)
         logger.info("%s: stopping the stack", label)
 
     entry.update(
@@ -299,11 +317,10 @@ def reset_database(database, students):
     run_prs(database, "reset-db", "--students", str(students), "--seed", str(SEED))
 
 
-def issue_tokens(database):
+def issue_tokens(database, path):
     """Write a fresh token file for the seeded students."""
-    logger.info("Issuing tokens into %s", TOKENS_PATH)
-    TOKENS_PATH.parent.mkdir(parents=True, exist_ok=True)
-    run_prs(database, "issue-tokens", "--out", str(TOKENS_PATH))
+    logger.info("Issuing tokens into %s", path)
+    run_prs(database, "issue-tokens", "--out", str(path))
 
 
 def run_prs(database, *arguments):
