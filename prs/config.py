@@ -27,6 +27,12 @@ POOL_VARIABLES = {
     "PRS_DB_MAX_OVERFLOW": "max_overflow",
 }
 
+# Seconds each process keeps the class catalogue, which only seeding changes,
+# and the seat counts of the class schedule in memory; 0 reads them on every
+# request. Stale seat counts are safe because adding checks the database.
+DEFAULT_CATALOGUE_TTL_SECONDS = 60.0
+DEFAULT_SEATS_TTL_SECONDS = 1.0
+
 _dev_key_warning_logged = False
 
 
@@ -55,6 +61,12 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict:
         or default_database_url(),
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(environ),
         "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
+        "CATALOGUE_TTL_SECONDS": read_seconds(
+            environ, "PRS_CATALOGUE_TTL_SECONDS", DEFAULT_CATALOGUE_TTL_SECONDS
+        ),
+        "SEATS_TTL_SECONDS": read_seconds(
+            environ, "PRS_SEATS_TTL_SECONDS", DEFAULT_SEATS_TTL_SECONDS
+        ),
         "JSON_SORT_KEYS": False,
     }
 
@@ -71,6 +83,20 @@ def engine_options(environ: Mapping[str, str]) -> dict:
             raise ConfigError(f"{variable} must be a whole number, not {value!r}.")
         options[option] = int(value)
     return options
+
+
+def read_seconds(environ: Mapping[str, str], variable: str, default: float) -> float:
+    """Return a non-negative number of seconds from `variable`, or the default."""
+    value = environ.get(variable, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise ConfigError(f"{variable} must be seconds >= 0, not {value!r}.")
+    return seconds
 
 
 def read_secret_key(environ: Mapping[str, str], env: str) -> str:

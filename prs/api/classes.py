@@ -1,12 +1,10 @@
 """Class schedule: list classes with their free seats."""
 
 from flask import Blueprint
-from sqlalchemy import func, select
 
 from prs.api import inputs
-from prs.api.views import class_json
-from prs.db import db
-from prs.models import DAYS, ClassSection, Selection
+from prs.catalogue import get_schedule
+from prs.models import DAYS
 
 bp = Blueprint("classes", __name__)
 
@@ -23,32 +21,20 @@ def list_classes():
     page = inputs.query_int("page", 1, MAX_PAGE)
     per_page = inputs.query_int("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
 
-    statement = select(ClassSection)
-    if course:
-        statement = statement.where(ClassSection.course_code == course)
-    if day:
-        statement = statement.where(ClassSection.day == day)
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
-    sections = db.session.scalars(
-        statement.order_by(ClassSection.course_code, ClassSection.section)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-
-    seats_taken = count_seats_taken([section.id for section in sections])
-    items = [
-        class_json(section, seats_taken.get(section.id, 0)) for section in sections
+    # The catalogue is a few hundred rows, so filtering it in memory is
+    # cheaper than a query.
+    schedule = get_schedule()
+    matches = [
+        item
+        for item in schedule.classes.get()
+        if (not course or item["course_code"] == course)
+        and (not day or item["day"] == day)
     ]
-    return {"items": items, "page": page, "per_page": per_page, "total": total}
+    start = (page - 1) * per_page
+    seats_taken = schedule.seats_taken.get()
 
-
-def count_seats_taken(class_ids: list[int]) -> dict[int, int]:
-    """Count the selections of each class in one grouped query."""
-    if not class_ids:
-        return {}
-    rows = db.session.execute(
-        select(Selection.class_id, func.count())
-        .where(Selection.class_id.in_(class_ids))
-        .group_by(Selection.class_id)
-    )
-    return {class_id: count for class_id, count in rows}
+    items = []
+    for item in matches[start : start + per_page]:
+        seats_left = max(item["capacity"] - seats_taken.get(item["id"], 0), 0)
+        items.append({**item, "seats_left": seats_left})
+    return {"items": items, "page": page, "per_page": per_page, "total": len(matches)}

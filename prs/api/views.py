@@ -1,29 +1,11 @@
 """Turn model rows into the JSON shapes of the API."""
 
-from prs.models import ClassSection, Exam, Selection
+from prs.models import Exam, Selection
 
 
 def format_time(value) -> str:
     """Format a time of day as HH:MM."""
     return value.strftime("%H:%M")
-
-
-def class_json(section: ClassSection, seats_taken: int) -> dict:
-    """Return the API shape of a class with its free seats."""
-    return {
-        "id": section.id,
-        "course_code": section.course_code,
-        "course_name": section.course.name,
-        "credits": section.course.credits,
-        "section": section.section,
-        "day": section.day,
-        "start": format_time(section.start),
-        "end": format_time(section.end),
-        "room": section.room,
-        "lecturer": section.lecturer,
-        "capacity": section.capacity,
-        "seats_left": max(section.capacity - seats_taken, 0),
-    }
 
 
 def exam_json(exam: Exam) -> dict:
