@@ -63,9 +63,9 @@ control_socket_disable = True
 accesslog = "-"  # stdout
 errorlog = "-"  # stderr
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-# %(M)s is the request duration in milliseconds. The request id is the X-Request-ID
-# header that the gateway sets, or "-" when a client calls an app directly.
+# %(M)s is the request duration in milliseconds. The request id is the
+# X-Request-ID response header: the gateway's id, or one the app made up.
 access_log_format = (
     'method=%(m)s path="%(U)s" status=%(s)s duration_ms=%(M)s '
-    "request_id=%({x-request-id}i)s"
+    "request_id=%({x-request-id}o)s"
 )

@@ -6,8 +6,7 @@ import logging
 import sys
 
 # Each module exposes register(subparsers), which adds its subcommands and sets
-# `func` on them. Modules are imported lazily so that one missing optional
-# dependency does not break the other commands.
+# `func` on them.
 COMMAND_MODULES = [
     "prslab.runner",
     "prslab.tools.cli",
@@ -27,13 +26,7 @@ def build_parser():
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug output")
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:  # a real missing dependency, not an absent module
-                raise
-            continue  # TODO: drop once every command module is in place
-        module.register(subparsers)
+        importlib.import_module(name).register(subparsers)
     return parser
 
 

@@ -1,6 +1,7 @@
 """Parsing of wrk's report and the loopback guard of the benchmark's load step."""
 
 import pytest
+
 from prslab.bench.load import check_loopback, parse_wrk
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:40123/api/classes

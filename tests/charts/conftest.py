@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from prslab.tools import ToolError
 from prslab.tools.helm import find_helm
 

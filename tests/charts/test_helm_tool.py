@@ -4,6 +4,7 @@ import shutil
 import subprocess
 
 import pytest
+
 from prslab.tools import ToolError
 from prslab.tools import helm as helm_tool
 

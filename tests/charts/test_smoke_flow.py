@@ -4,8 +4,8 @@ import subprocess
 import sys
 
 import pytest
-from prslab.runner import run_prs_command
 
+from prslab.runner import run_prs_command
 from tests.support import postgres
 from tests.support.http import http_target
 

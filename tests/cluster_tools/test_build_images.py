@@ -3,6 +3,7 @@
 import subprocess
 
 import pytest
+
 from prslab import REPO_ROOT
 
 SCRIPT = REPO_ROOT / "scripts" / "build-images.sh"

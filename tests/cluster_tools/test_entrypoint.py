@@ -1,9 +1,9 @@
 """Entry-point discovery and Deployment waits against the fixture server."""
 
 import pytest
+
 from prslab.cluster import ClusterError, job, release
 from prslab.cluster.entrypoint import find_entry_point
-
 from tests.cluster_tools.conftest import (
     DEPLOYMENTS,
     INGRESSES,

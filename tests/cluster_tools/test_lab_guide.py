@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from prslab import REPO_ROOT
 
 GUIDE = REPO_ROOT / "docs" / "lab.md"

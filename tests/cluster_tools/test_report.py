@@ -4,7 +4,6 @@ import csv
 
 from prslab.cluster import sampler
 from prslab.report import build_report, compare
-
 from tests.cluster_tools.conftest import (
     METRICS_PODS,
     NAMESPACE,

@@ -3,8 +3,8 @@
 import csv
 
 import pytest
-from prslab.cluster import sampler
 
+from prslab.cluster import sampler
 from tests.cluster_tools.conftest import (
     METRICS_GROUP,
     METRICS_PODS,

@@ -3,8 +3,8 @@
 import shutil
 
 import pytest
-from prslab.runner import find_nginx, run_prs_command
 
+from prslab.runner import find_nginx, run_prs_command
 from tests.support import postgres
 
 

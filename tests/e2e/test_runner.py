@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 import requests
-from prslab import REPO_ROOT, runner
-from prslab.runner import GATEWAY_TEMPLATE, StackError, run_stack
 
 from prs.config import MAX_CONTENT_LENGTH
+from prslab import REPO_ROOT, runner
+from prslab.runner import GATEWAY_TEMPLATE, StackError, run_stack
 from tests.e2e.processes import process_tree, still_running
 from tests.support.http import http_target
 

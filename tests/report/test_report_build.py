@@ -6,7 +6,6 @@ import statistics
 
 import numpy
 import pytest
-from prslab.report import build_report, compare, register
 from result_folders import (
     START_MS,
     ResultFolder,
@@ -14,6 +13,8 @@ from result_folders import (
     synthetic_jtl,
     synthetic_resources,
 )
+
+from prslab.report import build_report, compare, register
 
 MICROSERVICES = {
     "class-schedule": 1,

@@ -4,8 +4,9 @@ import argparse
 import logging
 
 import pytest
-from prslab.report import ReportError, build_report, register
 from result_folders import JTL_HEADER, synthetic_jtl
+
+from prslab.report import ReportError, build_report, register
 
 
 def write(path, text):

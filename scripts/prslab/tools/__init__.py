@@ -18,3 +18,16 @@ def which(name):
     """Return the path of `name` on PATH, or None."""
     found = shutil.which(name)
     return Path(found) if found else None
+
+
+def __getattr__(name):
+    """Load the finders on first use, since their modules import this one."""
+    if name == "find_jmeter":
+        from prslab.tools.jmeter import find_jmeter
+
+        return find_jmeter
+    if name in ("find_helm", "find_kubectl"):
+        from prslab.tools import helm
+
+        return getattr(helm, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
