@@ -1,6 +1,7 @@
 """The `prs` command: create, seed and reset the database, and issue tokens."""
 
 import csv
+import logging
 import sys
 import time
 from datetime import timedelta
@@ -187,4 +188,11 @@ def write_token_csv(out: Path, students, secret: str, ttl: timedelta) -> None:
 
 def main() -> None:
     """Run the `prs` command line."""
+    # Commands print their results on stdout, so the app's own start-up logs
+    # go to stderr, and only warnings and errors among them.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    package_logger = logging.getLogger("prs")
+    package_logger.addHandler(handler)
+    package_logger.setLevel(logging.WARNING)
     sys.exit(cli.main())
