@@ -1,7 +1,8 @@
 """Fixtures of the report tests."""
 
 import pytest
-from result_folders import ResultFolder
+
+from tests.report.result_folders import ResultFolder
 
 
 @pytest.fixture

@@ -134,7 +134,9 @@ def synthetic_resources(services, seconds=10, base=100.0):
                 millicores = base * (service_index + 1) + 10 * second + pod * 3
                 rows.append(
                     (
-                        START_MS / 1000 + second + 0.01 * pod,
+                        # 0.3 s into each second, so every poll falls within
+                        # the JTL's load window, which starts at START_MS.
+                        START_MS / 1000 + second + 0.3 + 0.01 * pod,
                         service,
                         f"{service}-{pod}",
                         f"worker-{pod % 2 + 1}",

@@ -6,15 +6,15 @@ import statistics
 
 import numpy
 import pytest
-from result_folders import (
+
+from prslab.report import build_report, compare, register
+from tests.report.result_folders import (
     START_MS,
     ResultFolder,
     jtl_row,
     synthetic_jtl,
     synthetic_resources,
 )
-
-from prslab.report import build_report, compare, register
 
 MICROSERVICES = {
     "class-schedule": 1,
@@ -305,3 +305,18 @@ def test_report_command_rebuilds_report(two_topologies, capsys):
     assert status == 0
     assert "class schedule" in capsys.readouterr().out
     assert (two_topologies.path / "report.html").is_file()
+
+
+def test_cpu_leaves_out_idle_polls(result_folder):
+    load = synthetic_resources({"monolith": 1})
+    idle_before = (START_MS / 1000 - 5, "monolith", "monolith-0", "worker-1", 1.0, 60)
+    idle_after = (START_MS / 1000 + 30, "monolith", "monolith-0", "worker-1", 2.0, 60)
+    result_folder.add_jtl("monolith", synthetic_jtl(seed=1))
+    result_folder.add_resources("monolith", [idle_before, *load, idle_after])
+
+    cpu = build_report(result_folder.path)["runs"]["monolith"]["cpu"]["monolith"]
+
+    assert cpu["avg_millicores_per_pod"] == pytest.approx(
+        statistics.fmean(row[4] for row in load)
+    )
+    assert cpu["peak_millicores_per_pod"] == max(row[4] for row in load)

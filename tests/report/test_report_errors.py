@@ -4,9 +4,9 @@ import argparse
 import logging
 
 import pytest
-from result_folders import JTL_HEADER, synthetic_jtl
 
 from prslab.report import ReportError, build_report, register
+from tests.report.result_folders import JTL_HEADER, synthetic_jtl
 
 
 def write(path, text):

@@ -21,9 +21,10 @@ METHOD = (
     " deviation."
 )
 CPU_METHOD = (
-    "CPU is in millicores (1000 m is one core busy). Per pod is the mean or peak over"
-    " every poll of every pod (locally, a replica's process tree). Total sums the pods"
-    " of a service at each poll; ALL sums every service at each poll."
+    "CPU is in millicores (1000 m is one core busy), from the polls within the"
+    " measured window only. Per pod is the mean or peak over those polls of every pod"
+    " (locally, a replica's process tree). Total sums the pods of a service at each"
+    " poll, and ALL sums every service at each poll. The plots show every poll."
 )
 
 

@@ -33,8 +33,30 @@ class Run:
 
     def __post_init__(self):
         self.operations = stats.describe_operations(self.samples)
-        self.cpu = resources.describe_cpu(self.resources)
-        self.pods = resources.describe_pods(self.resources)
+        under_load = self.resources_under_load()
+        self.cpu = resources.describe_cpu(under_load)
+        self.pods = resources.describe_pods(under_load)
+
+    def resources_under_load(self):
+        """Return the resource samples taken while JMeter sent requests.
+
+        The sampler starts before Taurus and stops after it, so the idle polls
+        around the load would otherwise pull the CPU averages down. A run whose
+        polls all fall outside the load window keeps every poll.
+        """
+        if not self.samples:
+            return self.resources
+        first = min(sample.start_ms for sample in self.samples) / 1000
+        last = max(sample.end_ms for sample in self.samples) / 1000
+        inside = [row for row in self.resources if first <= row.time <= last]
+        if self.resources and not inside:
+            logger.warning(
+                "%s: no resource poll falls within the load window, so the CPU "
+                "figures cover every poll",
+                self.path,
+            )
+            return self.resources
+        return inside
 
     @property
     def reached_users(self):
