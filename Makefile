@@ -8,18 +8,22 @@ PRSLAB := $(VENV)/bin/prslab
 MONOLITH_PORT ?= 8000
 GATEWAY_PORT ?= 8080
 
-# Options of `make compare`; empty means the script's own default.
+# Options of `make compare`; empty means the script's own default. DATABASE is
+# not DATABASE_URL on purpose: the comparison drops and reseeds that database, so
+# it must not pick up the URL that the apps use from the environment.
 USERS ?=
 RAMP_UP ?=
 DURATION ?=
 SCENARIO ?=
-DATABASE_URL ?=
+THINK_TIME ?=
+DATABASE ?=
 REPEAT ?=
 REPLICAS ?=
 
 compare_flags = $(if $(USERS),--users $(USERS)) $(if $(RAMP_UP),--ramp-up $(RAMP_UP)) \
 	$(if $(DURATION),--duration $(DURATION)) $(if $(SCENARIO),--scenario $(SCENARIO)) \
-	$(if $(DATABASE_URL),--database-url '$(DATABASE_URL)') $(if $(REPEAT),--repeat $(REPEAT)) \
+	$(if $(THINK_TIME),--think-time $(THINK_TIME)) \
+	$(if $(DATABASE),--database-url '$(DATABASE)') $(if $(REPEAT),--repeat $(REPEAT)) \
 	$(if $(REPLICAS),--replicas $(REPLICAS))
 
 .PHONY: help setup test lint monolith microservices compare bench tools \

@@ -26,11 +26,21 @@ def write_report(topologies, sources, out_dir, title):
     return summary
 
 
+def display_path(path):
+    """Return a path relative to the working folder when it lies inside it."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def build_report(result_dir):
     """Write summary.json, report.md, report.html and plots/ into a result folder."""
     result_dir = Path(result_dir)
     topologies = load_topologies(result_dir)
-    return write_report(topologies, [str(result_dir)], result_dir, "PRS Lab report")
+    sources = [display_path(result_dir)]
+    return write_report(topologies, sources, result_dir, "PRS Lab report")
 
 
 def relabel(topologies, label):
@@ -55,7 +65,8 @@ def compare(dir_a, dir_b, out_dir=None, labels=None):
     topologies, labels = load_pair(dir_a, dir_b, labels)
     out_dir = Path(out_dir) if out_dir else default_out_dir(dir_a)
     title = f"PRS Lab comparison: {labels[0]} vs {labels[1]}"
-    return write_report(topologies, [str(dir_a), str(dir_b)], out_dir, title)
+    sources = [display_path(dir_a), display_path(dir_b)]
+    return write_report(topologies, sources, out_dir, title)
 
 
 def default_out_dir(dir_a):
