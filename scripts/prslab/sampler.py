@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 
 import psutil
 
+from prslab.results import RESOURCE_COLUMNS
+
 logger = logging.getLogger(__name__)
 
-COLUMNS = ("time", "service", "pod", "node", "cpu_millicores", "memory_mib")
 MIB = 1024 * 1024
 
 
@@ -71,7 +72,7 @@ class ResourceSampler:
         """Poll until stopped, writing and flushing each row as it is taken."""
         with open(self.path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(COLUMNS)
+            writer.writerow(RESOURCE_COLUMNS)
             while not self._stop.wait(self.interval):
                 self._poll(writer)
                 handle.flush()

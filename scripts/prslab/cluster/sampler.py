@@ -18,20 +18,12 @@ from kubernetes import client
 from kubernetes.utils import parse_quantity
 
 from prslab.cluster import COMPONENT_LABEL, ClusterError, release_selector
+from prslab.results import REPLICA_COLUMNS, RESOURCE_COLUMNS
 
 logger = logging.getLogger(__name__)
 
 METRICS_GROUP = "metrics.k8s.io"
 METRICS_VERSION = "v1beta1"
-RESOURCE_COLUMNS = ("time", "service", "pod", "node", "cpu_millicores", "memory_mib")
-REPLICA_COLUMNS = (
-    "time",
-    "service",
-    "current_replicas",
-    "desired_replicas",
-    "cpu_utilization_percent",
-    "ready_pods",
-)
 INSTALL_METRICS_SERVER = (
     "install metrics-server (scripts/ansible does; or kubectl apply -f "
     "https://github.com/kubernetes-sigs/metrics-server/releases/latest/download/"

@@ -8,17 +8,9 @@ from datetime import datetime
 from pathlib import Path
 
 from prslab.report.errors import ReportError
+from prslab.results import REPLICA_COLUMNS, RESOURCE_COLUMNS
 
-RESOURCE_COLUMNS = ("time", "service", "pod", "node", "cpu_millicores", "memory_mib")
 ALL_SERVICES = "ALL"
-REPLICA_COLUMNS = (
-    "time",
-    "service",
-    "current_replicas",
-    "desired_replicas",
-    "cpu_utilization_percent",
-    "ready_pods",
-)
 
 
 @dataclass(frozen=True)
