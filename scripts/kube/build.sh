@@ -9,7 +9,8 @@ set -euo pipefail
 
 export GOFLAGS="-mod=mod -modcacherw"
 export CGO_ENABLED=0
-# Use the Go on PATH; a toolchain download would hide a too-old Go behind a long wait.
+# Use the Go on PATH, because a toolchain download would hide a too-old Go behind a
+# long wait.
 export GOTOOLCHAIN=local
 BUILD_LOG="$KUBE_CACHE/build-times.log"
 RETRIES="${PRSLAB_KUBE_RETRIES:-4}"
@@ -28,7 +29,12 @@ retry() {
 }
 
 require_go() {
-  command -v go >/dev/null || die "Go is not on PATH; install Go 1.26 or newer to build the control plane"
+  # The official Go tarball installs here, and a non-login shell may lack it on PATH.
+  if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then
+    export PATH="/usr/local/go/bin:$PATH"
+  fi
+  command -v go >/dev/null ||
+    die "Go is not on PATH; install Go 1.26 or newer to build the control plane"
   local minor
   minor="$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')"
   ((minor >= 26)) || die "$(go env GOVERSION) is too old: the pinned components need Go 1.26 or newer"
@@ -164,6 +170,12 @@ main() {
   local started=$SECONDS component
   require_go
   mkdir -p "$KUBE_CACHE"
+  # Two builds at once would write the same folders, so the second one waits.
+  exec 9>"$KUBE_CACHE/.build.lock"
+  if ! flock -n 9; then
+    log "another build is running in $KUBE_CACHE; waiting for it to finish"
+    flock 9
+  fi
   (($#)) || set -- etcd kwok metrics-server kubernetes
   for component in "$@"; do
     case "$component" in

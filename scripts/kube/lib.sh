@@ -1,4 +1,4 @@
-# Shared settings for the scripts in this folder; source it, do not run it.
+# Shared settings for the scripts in this folder. Source it, do not run it.
 
 KUBE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$KUBE_DIR/../.." && pwd)"
