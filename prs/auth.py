@@ -13,8 +13,8 @@ ALGORITHM = "HS256"
 STUDENT = "student"
 ADVISOR = "advisor"
 SUBJECT_PATTERNS = {
-    STUDENT: re.compile(r"S\d{5}"),
-    ADVISOR: re.compile(r"A\d{3}"),
+    STUDENT: re.compile(r"S[0-9]{5}"),
+    ADVISOR: re.compile(r"A[0-9]{3}"),
 }
 # Tolerated clock difference between the issuer and the app.
 LEEWAY_SECONDS = 10
@@ -82,5 +82,7 @@ def require_role(role: str) -> Identity:
     """Authenticate the request and reject callers of another role."""
     identity = authenticate()
     if identity.role != role:
-        raise errors.PermissionDenied(f"This operation needs a {role} token.")
+        raise errors.PermissionDenied(
+            f"This operation needs a token with role {role!r}."
+        )
     return identity

@@ -116,4 +116,7 @@ class Selection(db.Model):
         UniqueConstraint("student_id", "course_code", name="uq_selection_course"),
         Index("ix_selections_class_id", "class_id"),
         CheckConstraint("status IN ('draft', 'validated')", name="selection_status"),
+        # Without AUTOINCREMENT SQLite reuses the id of a dropped selection, so a
+        # retried DELETE could drop a newer one. PostgreSQL sequences never reuse.
+        {"sqlite_autoincrement": True},
     )

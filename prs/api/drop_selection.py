@@ -1,6 +1,6 @@
 """Drop selection: remove a class from a student's study plan."""
 
-from flask import Blueprint
+from flask import Blueprint, Response
 
 from prs import auth, enrollment
 from prs.api import inputs
@@ -17,4 +17,7 @@ def drop_selection(selection_id: int):
         raise SelectionNotFound(f"Selection {selection_id} does not exist.")
 
     enrollment.drop_selection(selection_id, identity.subject)
-    return "", 204
+    # A 204 has no body, so it carries no Content-Type either.
+    response = Response(status=204)
+    del response.headers["Content-Type"]
+    return response

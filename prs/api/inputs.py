@@ -8,8 +8,8 @@ from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from prs.errors import InvalidInput
 
-STUDENT_ID = re.compile(r"S\d{5}")
-COURSE_CODE = re.compile(r"[A-Z]{2,4}\d{3}")
+STUDENT_ID = re.compile(r"S[0-9]{5}")
+COURSE_CODE = re.compile(r"[A-Z]{2,4}[0-9]{3}")
 # Ids are 32-bit on PostgreSQL, so larger numbers cannot name a row.
 MAX_ID = 2**31 - 1
 

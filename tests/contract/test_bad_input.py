@@ -273,3 +273,15 @@ def test_unknown_route_or_method(api, snapshot, method, path, status, code):
 
     assert_error(response, status, code, None)
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("student_id", ["S\uff100001", "S0000\u0661"])
+def test_non_ascii_digits_rejected(api, target, students, student_id):
+    advisor_id = students["S00001"]["advisor_id"]
+    response = api.put(
+        f"/api/students/{student_id}/validation",
+        token=target.advisor_token(advisor_id),
+    )
+
+    assert response.status == 422
+    assert response.json["error"]["code"] == "validation_failed"

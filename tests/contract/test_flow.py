@@ -22,6 +22,7 @@ def test_student_flow_end_to_end(api, actions, catalogue, snapshot):
     dropped = actions.drop("S00001", added[0].json["id"])
     assert dropped.status == 204
     assert dropped.body == b""
+    assert "Content-Type" not in dropped.headers
 
     validated = actions.validate("S00001")
     assert validated.status == 200
@@ -99,3 +100,14 @@ def test_exam_schedule_lists_all_exams(api, catalogue):
     exams = api.get("/api/exams").json["items"]
 
     assert len(exams) == 2 * len({row.course_code for row in catalogue})
+
+
+def test_dropped_selection_id_not_reused(actions, catalogue):
+    first, second = pick_compatible(catalogue, 2)
+    added = actions.add("S00004", first.id)
+    assert actions.drop("S00004", added.json["id"]).status == 204
+
+    again = actions.add("S00004", second.id)
+
+    assert again.status == 201
+    assert again.json["id"] != added.json["id"]
