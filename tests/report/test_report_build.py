@@ -24,19 +24,24 @@ MICROSERVICES = {
 }
 
 
+def run_window_s(rows):
+    """Return seconds from the run's first sample start to its last response end."""
+    starts = [r["timeStamp"] for r in rows]
+    ends = [r["timeStamp"] + r["elapsed"] for r in rows]
+    return (max(ends) - min(starts)) / 1000
+
+
 def expected_figures(rows, operation):
     """Compute one operation's figures from raw JTL rows, apart from the report code."""
     chosen = [r for r in rows if r["label"].split(" (")[0] == operation]
     elapsed = numpy.array([r["elapsed"] for r in chosen])
-    starts = [r["timeStamp"] for r in chosen]
-    ends = [r["timeStamp"] + r["elapsed"] for r in chosen]
     percentile = {
         p: float(numpy.percentile(elapsed, p, method="inverted_cdf"))
         for p in (50, 90, 95, 99)
     }
     return {
         "samples": len(chosen),
-        "throughput_rps": len(chosen) / ((max(ends) - min(starts)) / 1000),
+        "throughput_rps": len(chosen) / run_window_s(rows),
         "mean_ms": float(elapsed.mean()),
         "median_ms": percentile[50],
         "p90_ms": percentile[90],
@@ -103,6 +108,32 @@ def test_total_counts_every_sample(built):
         r["success"] == "false" for r in two_topologies.runs["monolith"]
     )
     assert total["errors"] > 0
+
+
+def test_operation_throughputs_sum_to_total(built):
+    two_topologies, summary = built
+
+    operations = dict(summary["runs"]["monolith"]["operations"])
+    total = operations.pop("TOTAL")
+    assert sum(f["throughput_rps"] for f in operations.values()) == pytest.approx(
+        total["throughput_rps"], rel=1e-12
+    )
+    assert total["throughput_rps"] == pytest.approx(
+        300 / run_window_s(two_topologies.runs["monolith"]), rel=1e-12
+    )
+
+
+def test_short_operation_uses_run_window(result_folder):
+    # Drop selection runs only in the last second of a ten-second run.
+    rows = [jtl_row(START_MS + 500 * i, 20, "class schedule") for i in range(21)]
+    rows += [jtl_row(START_MS + 9_000 + 50 * i, 5, "drop selection") for i in range(20)]
+    result_folder.add_jtl("monolith", rows)
+
+    summary = build_report(result_folder.path)
+
+    drop = summary["runs"]["monolith"]["operations"]["drop selection"]
+    assert drop["throughput_rps"] == pytest.approx(20 / 10.02, rel=1e-12)
+    assert drop["window_s"] == pytest.approx(10.02)
 
 
 def test_conflicts_counted_apart_not_errors(built):

@@ -33,14 +33,14 @@ def window_seconds(samples):
     return max(last - first, 1) / 1000
 
 
-def describe(samples):
-    """Return the report's figures for one group of samples."""
+def describe(samples, window_s):
+    """Return the report's figures for one group of samples over the run's window."""
     elapsed = sorted(sample.elapsed_ms for sample in samples)
     errors = sum(1 for sample in samples if not sample.success)
     outcomes = Counter(s.expected_outcome for s in samples if s.expected_outcome)
     return {
         "samples": len(samples),
-        "throughput_rps": len(samples) / window_seconds(samples),
+        "throughput_rps": len(samples) / window_s,
         "mean_ms": statistics.fmean(elapsed),
         "median_ms": nearest_rank(elapsed, 50),
         "p90_ms": nearest_rank(elapsed, 90),
@@ -50,18 +50,25 @@ def describe(samples):
         "error_rate_percent": 100 * errors / len(samples),
         "expected_outcomes": sum(outcomes.values()),
         "expected_outcome_kinds": dict(sorted(outcomes.items())),
-        "window_s": window_seconds(samples),
+        "window_s": window_s,
     }
 
 
 def describe_operations(samples):
-    """Return figures per operation, plus a TOTAL entry over every sample."""
+    """Return figures per operation, plus a TOTAL entry over every sample.
+
+    Every operation is divided by the window of the whole run, not by the span of
+    its own samples, so the operations' throughputs add up to TOTAL's.
+    """
+    window_s = window_seconds(samples)
     by_operation = defaultdict(list)
     for sample in samples:
         by_operation[sample.operation].append(sample)
 
-    figures = {name: describe(group) for name, group in sorted(by_operation.items())}
-    figures[TOTAL] = describe(samples)
+    figures = {
+        name: describe(group, window_s) for name, group in sorted(by_operation.items())
+    }
+    figures[TOTAL] = describe(samples, window_s)
     return figures
 
 
