@@ -1,9 +1,12 @@
 """Write values.schema.json of both charts from one set of definitions.
 
-Run `python helm/values_schema.py` after changing a chart's values; the chart
-tests fail when a committed schema differs from what this script writes.
+Run `python helm/values_schema.py` after changing a chart's values. With
+`--check` it writes nothing and exits 1 when a committed schema differs, as the
+chart tests do.
 """
 
+import argparse
+import copy
 import json
 import sys
 from pathlib import Path
@@ -16,15 +19,42 @@ SERVICE_NAMES = [
     "validate-plan",
     "drop-selection",
 ]
+# The range that `prs seed --students` accepts (prs.seed.MAX_STUDENTS).
+MAX_STUDENTS = 99_999
+# Top-level keys that Helm adds to the values itself.
+HELM_KEYS = ("global", "prs-common")
 
 
-def closed(properties, required=(), description=None):
-    """Return an object schema that rejects keys outside `properties`."""
+def closed(properties, optional=()):
+    """Return an object schema that rejects unknown keys and requires the rest.
+
+    Helm deletes a key that a user sets to null from the defaults, so a key that
+    values.yaml sets must be required for `--set key=null` to fail. Keys whose
+    schema allows null, and those in `optional`, are not required.
+    """
+    required = [
+        key
+        for key, schema in properties.items()
+        if key not in optional and not allows_null(schema)
+    ]
     schema = {"type": "object", "additionalProperties": False, "properties": properties}
     if required:
-        schema["required"] = list(required)
-    if description:
-        schema["description"] = description
+        schema["required"] = required
+    return schema
+
+
+def allows_null(schema):
+    """Return True when a schema accepts null."""
+    kinds = schema.get("type")
+    return kinds == "null" or (isinstance(kinds, list) and "null" in kinds)
+
+
+def without_required(schema):
+    """Return a copy of a schema that requires no key at any depth."""
+    schema = copy.deepcopy(schema)
+    schema.pop("required", None)
+    for key, value in schema.get("properties", {}).items():
+        schema["properties"][key] = without_required(value)
     return schema
 
 
@@ -49,10 +79,17 @@ NODE_PORT = integer(30000, 32767, nullable=True)
 IMAGE = closed(
     {
         "repository": {"type": "string", "minLength": 1},
+        # Empty means the chart's appVersion.
         "tag": {"type": ["string", "number"]},
         "pullPolicy": {"enum": ["Always", "IfNotPresent", "Never"]},
     }
 )
+# A third-party image (nginx, postgres): the chart's appVersion is no tag for it.
+PINNED_IMAGE = closed(
+    {**IMAGE["properties"], "tag": {"type": ["string", "number"], "minLength": 1}}
+)
+# Seconds of the preStop pause; 0 turns it off.
+PRE_STOP_SLEEP = integer(0, 60)
 
 RESOURCE_LIST = {
     "type": ["object", "null"],
@@ -60,15 +97,15 @@ RESOURCE_LIST = {
 }
 RESOURCES = closed({"requests": RESOURCE_LIST, "limits": RESOURCE_LIST})
 
-PROBE = closed(
-    {
-        "initialDelaySeconds": integer(0),
-        "periodSeconds": integer(1),
-        "timeoutSeconds": integer(1),
-        "failureThreshold": integer(1),
-        "successThreshold": integer(1),
-    }
-)
+PROBE_TIMING = {
+    "initialDelaySeconds": integer(0),
+    "periodSeconds": integer(1),
+    "timeoutSeconds": integer(1),
+    "failureThreshold": integer(1),
+    "successThreshold": integer(1),
+}
+# Kubernetes has a default for each probe field.
+PROBE = closed(PROBE_TIMING, optional=PROBE_TIMING)
 
 SERVICE = closed(
     {
@@ -116,6 +153,7 @@ APP_PROPERTIES = {
     "resources": RESOURCES,
     "livenessProbe": PROBE,
     "readinessProbe": PROBE,
+    "preStopSleepSeconds": PRE_STOP_SLEEP,
     "autoscaling": AUTOSCALING,
     "podDisruptionBudget": DISRUPTION_BUDGET,
     "podAnnotations": FREE_OBJECT,
@@ -152,7 +190,7 @@ SHARED_PROPERTIES = {
     "postgresql": closed(
         {
             "enabled": BOOLEAN,
-            "image": IMAGE,
+            "image": PINNED_IMAGE,
             "auth": closed(
                 {
                     "username": {"type": "string", "minLength": 1},
@@ -180,7 +218,10 @@ SHARED_PROPERTIES = {
             "waitTimeoutSeconds": integer(1),
             "activeDeadlineSeconds": integer(1),
             "backoffLimit": integer(0),
-            "seed": closed({"students": integer(1), "randomSeed": integer(0)}),
+            "reset": BOOLEAN,
+            "seed": closed(
+                {"students": integer(0, MAX_STUDENTS), "randomSeed": integer(0)}
+            ),
             "resources": RESOURCES,
         }
     ),
@@ -189,10 +230,11 @@ SHARED_PROPERTIES = {
 
 GATEWAY = closed(
     {
-        "image": IMAGE,
+        "image": PINNED_IMAGE,
         "replicaCount": integer(0),
         "containerPort": integer(1025, 65535),
         "service": SERVICE,
+        "preStopSleepSeconds": PRE_STOP_SLEEP,
         "resources": RESOURCES,
         "podSecurityContext": FREE_OBJECT,
         "securityContext": FREE_OBJECT,
@@ -210,7 +252,7 @@ def chart_schema(title, properties):
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": title,
-        **closed(properties),
+        **closed(properties, optional=HELM_KEYS),
     }
 
 
@@ -224,7 +266,11 @@ def monolith_schema():
 def microservices_schema():
     """Return the values schema of the microservices chart."""
     # null as well as {}, so `services.add-selection:` with nothing under it is valid.
-    service_override = {**closed(APP_PROPERTIES), "type": ["object", "null"]}
+    # An override sets only the keys it changes, so it requires none.
+    service_override = {
+        **without_required(closed(APP_PROPERTIES)),
+        "type": ["object", "null"],
+    }
     services = closed({name: service_override for name in SERVICE_NAMES})
     properties = {
         **SHARED_PROPERTIES,
@@ -243,13 +289,37 @@ def render(chart):
     return json.dumps(SCHEMAS[chart](), indent=2) + "\n"
 
 
-def main():
-    """Write values.schema.json into each chart folder."""
+def parse_args(argv):
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(
+        prog="python helm/values_schema.py",
+        description="Write values.schema.json of the monolith and microservices "
+        "charts from the definitions in this script.",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when a committed schema differs",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    """Write values.schema.json into each chart folder, or check them."""
+    args = parse_args(argv)
+    stale = []
     for chart in SCHEMAS:
         path = HELM_DIR / chart / "values.schema.json"
+        if args.check:
+            if not path.is_file() or path.read_text() != render(chart):
+                stale.append(path)
+            continue
         path.write_text(render(chart))
         print(f"wrote {path}")
-    return 0
+
+    for path in stale:
+        print(f"{path} is stale: run python helm/values_schema.py", file=sys.stderr)
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

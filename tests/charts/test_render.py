@@ -1,12 +1,14 @@
 """Render both charts over a matrix of values and check the objects."""
 
 import functools
+import subprocess
 
 import kubernetes_validate
 import kubernetes_validate.utils
 import pytest
+import yaml
 
-from tests.charts.conftest import CHARTS, by_kind, component
+from tests.charts.conftest import CHARTS, HELM_DIR, by_kind, component
 
 pytestmark = pytest.mark.charts
 
@@ -234,12 +236,90 @@ def test_hook_job_annotations(rendered):
     assert "before-hook-creation" in annotations["helm.sh/hook-delete-policy"]
 
 
+def job_script(objects):
+    """Return the shell script of the release's one hook Job."""
+    job = next(iter(by_kind(objects, "Job").values()))
+    return job["spec"]["template"]["spec"]["containers"][0]["command"][-1]
+
+
 def test_hook_job_seeds_only_once(rendered):
     _, _, objects = rendered
-    job = next(iter(by_kind(objects, "Job").values()))
-    script = job["spec"]["template"]["spec"]["containers"][0]["command"][-1]
+    script = job_script(objects)
     assert "prs init-db" in script
     assert "prs seed --if-empty" in script
+    assert "reset-db" not in script
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_reset_job_reseeds_every_time(render, chart):
+    settings = ["databaseJob.reset=true", "databaseJob.seed.students=12345"]
+    objects = render(chart, ["values-autoscaled.yaml"], settings)
+    script = job_script(objects)
+    job = next(iter(by_kind(objects, "Job").values()))
+    env = {
+        item["name"]: item.get("value")
+        for item in job["spec"]["template"]["spec"]["containers"][0]["env"]
+    }
+
+    assert (
+        'prs reset-db --students "$SEED_STUDENTS" --seed "$SEED_RANDOM_SEED"' in script
+    )
+    assert "prs seed" not in script
+    assert env["SEED_STUDENTS"] == "12345"
+    assert env["SEED_RANDOM_SEED"] == "42"
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_reset_leaves_workloads_unchanged(render, chart):
+    # An upgrade that only switches the reset and the seed size must neither
+    # roll the pods nor give the Deployments a replicas count that would
+    # override the HPA's, and the Secret must still come from the same inputs.
+    def workloads(settings):
+        objects = render(chart, ["values-autoscaled.yaml"], settings)
+        kinds = ("Deployment", "StatefulSet", "HorizontalPodAutoscaler")
+        return {kind: by_kind(objects, kind) for kind in kinds}
+
+    plain = workloads([])
+    reset = workloads(["databaseJob.reset=true", "databaseJob.seed.students=50000"])
+
+    assert reset == plain
+    for deployment in reset["Deployment"].values():
+        if component(deployment) != "gateway":
+            assert "replicas" not in deployment["spec"]
+
+
+def test_statefulset_name_fits_revision_label(helm):
+    release = "r" * 53  # the maximum release name length of Helm
+    command = [str(helm), "template", release, str(HELM_DIR / "microservices")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    objects = [obj for obj in yaml.safe_load_all(result.stdout) if obj]
+
+    (statefulset,) = by_kind(objects, "StatefulSet").values()
+    name = statefulset["metadata"]["name"]
+    # The controller labels pods with "<name>-<hash of up to 10 characters>".
+    assert len(name) <= 52, name
+    assert name.endswith("-postgresql")
+    assert statefulset["spec"]["serviceName"] in by_kind(objects, "Service")
+
+
+def test_prestop_pause_inside_grace_period(rendered):
+    _, _, objects = rendered
+    for name, deployment in by_kind(objects, "Deployment").items():
+        spec = deployment["spec"]["template"]["spec"]
+        command = spec["containers"][0]["lifecycle"]["preStop"]["exec"]["command"]
+        assert command[0] == "/bin/sleep", name
+        assert int(command[1]) == 5, name
+        assert int(command[1]) < spec["terminationGracePeriodSeconds"], name
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_zero_prestop_pause_renders_none(render, chart):
+    setting = app_settings(chart, "preStopSleepSeconds=0")
+    objects = render(chart, settings=[setting])
+    for name, deployment in app_deployments(objects).items():
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        assert "lifecycle" not in container, name
 
 
 def test_test_pod_runs_smoke_flow(rendered):

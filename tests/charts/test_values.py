@@ -1,5 +1,8 @@
 """Check the values schema, the chart's own validation and the lab presets."""
 
+import subprocess
+import sys
+
 import pytest
 import yaml
 
@@ -199,3 +202,194 @@ def test_long_names_keep_component(helm):
         assert len(name) <= 63, name
         if obj["kind"] != "Secret":  # the one object named by the prefix alone
             assert name.endswith("-" + component(obj)), name
+
+
+@pytest.mark.parametrize(
+    ("chart", "settings", "expected"),
+    [
+        (
+            "monolith",
+            ["postgresql.persistence.enabled=true", "postgresql.persistence.size=null"],
+            "at '/postgresql/persistence': missing property 'size'",
+        ),
+        (
+            "monolith",
+            [
+                "autoscaling.enabled=true",
+                "autoscaling.targetCPUUtilizationPercentage=null",
+            ],
+            "at '/autoscaling': missing property 'targetCPUUtilizationPercentage'",
+        ),
+        (
+            "microservices",
+            [
+                "serviceDefaults.autoscaling.enabled=true",
+                "serviceDefaults.autoscaling.targetCPUUtilizationPercentage=null",
+            ],
+            "at '/serviceDefaults/autoscaling': missing property "
+            "'targetCPUUtilizationPercentage'",
+        ),
+        (
+            "microservices",
+            ["services.add-selection.autoscaling.minReplicas=null"],
+            "at '/services/add-selection/autoscaling/minReplicas': got null",
+        ),
+        (
+            "microservices",
+            ["gateway.image.tag=null"],
+            "at '/gateway/image': missing property 'tag'",
+        ),
+    ],
+)
+def test_null_default_rejected(render_error, chart, settings, expected):
+    error = render_error(chart, settings=settings)
+    assert expected in error
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_empty_third_party_tag_rejected(render_error, chart):
+    error = render_error(chart, settings=["postgresql.image.tag="])
+    assert "/postgresql/image/tag" in error
+    assert "minLength" in error
+
+
+def test_empty_gateway_tag_rejected(render_error):
+    error = render_error("microservices", settings=["gateway.image.tag="])
+    assert "/gateway/image/tag" in error
+    assert "minLength" in error
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_seed_students_match_prs_seed(render_error, chart):
+    import click
+
+    from prs import seed
+    from prs.cli import seed as seed_command
+
+    database_job = values_schema.SCHEMAS[chart]()["properties"]["databaseJob"]
+    bounds = database_job["properties"]["seed"]["properties"]["students"]
+    option = next(p for p in seed_command.params if p.name == "students")
+    assert isinstance(option.type, click.IntRange)
+    assert bounds["minimum"] == option.type.min
+    assert bounds["maximum"] == option.type.max == seed.MAX_STUDENTS
+
+    error = render_error(
+        chart, settings=[f"databaseJob.seed.students={seed.MAX_STUDENTS + 1}"]
+    )
+    assert "/databaseJob/seed/students" in error
+
+
+def test_shared_default_node_port_rejected(render_error):
+    settings = [
+        "serviceDefaults.service.type=NodePort",
+        "serviceDefaults.service.nodePort=30100",
+    ]
+    error = render_error("microservices", settings=settings)
+    assert error.count("Invalid values:") == 1
+    for name in ("class-schedule", "exam-schedule", "validate-plan", "drop-selection"):
+        assert (
+            f"services.{name}.service.nodePort (30100) equals "
+            "services.add-selection.service.nodePort" in error
+        )
+
+
+def test_gateway_node_port_clash_rejected(render_error):
+    settings = [
+        "gateway.service.nodePort=30080",
+        "services.exam-schedule.service.type=NodePort",
+        "services.exam-schedule.service.nodePort=30080",
+    ]
+    error = render_error("microservices", settings=settings)
+    expected = (
+        "services.exam-schedule.service.nodePort (30080) equals "
+        "gateway.service.nodePort"
+    )
+    assert expected in error
+
+
+def test_distinct_node_ports_render(render):
+    settings = [
+        "gateway.service.nodePort=30080",
+        "services.exam-schedule.service.type=NodePort",
+        "services.exam-schedule.service.nodePort=30081",
+    ]
+    services = by_kind(render("microservices", settings=settings), "Service")
+    gateway = services["prs-microservices-gateway"]["spec"]["ports"][0]
+    exams = services["prs-microservices-exam-schedule"]["spec"]["ports"][0]
+    assert gateway["nodePort"] == 30080
+    assert exams["nodePort"] == 30081
+
+
+@pytest.mark.parametrize(
+    ("chart", "key"),
+    [
+        ("monolith", ""),
+        ("microservices", "services.add-selection."),
+        ("microservices", "gateway."),
+    ],
+)
+def test_blocking_budget_rejected(render_error, chart, key):
+    error = render_error(chart, settings=[f"{key}podDisruptionBudget.enabled=true"])
+    expected = (
+        f"{key}podDisruptionBudget.minAvailable (1) is not below {key}replicaCount (1)"
+    )
+    assert expected in error
+
+
+def test_zero_max_unavailable_rejected(render_error):
+    settings = [
+        "podDisruptionBudget.enabled=true",
+        "podDisruptionBudget.maxUnavailable=0",
+        "replicaCount=3",
+    ]
+    error = render_error("monolith", settings=settings)
+    assert "podDisruptionBudget.maxUnavailable is 0" in error
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        ["podDisruptionBudget.enabled=true", "replicaCount=2"],
+        ["podDisruptionBudget.enabled=true", "podDisruptionBudget.maxUnavailable=1"],
+    ],
+)
+def test_evictable_budget_renders(render, settings):
+    budgets = by_kind(render("monolith", settings=settings), "PodDisruptionBudget")
+    assert list(budgets) == ["prs-monolith"]
+
+
+def test_schema_script_prints_help():
+    before = {
+        c: (HELM_DIR / c / "values.schema.json").stat().st_mtime_ns for c in CHARTS
+    }
+    result = run_schema_script("--help")
+    after = {
+        c: (HELM_DIR / c / "values.schema.json").stat().st_mtime_ns for c in CHARTS
+    }
+
+    assert result.returncode == 0, result.stderr
+    assert "--check" in result.stdout
+    assert "wrote" not in result.stdout
+    assert after == before
+
+
+def test_schema_script_check_passes():
+    result = run_schema_script("--check")
+    assert result.returncode == 0, result.stderr
+
+
+def test_schema_check_finds_stale(monkeypatch, tmp_path, capsys):
+    for chart in CHARTS:
+        (tmp_path / chart).mkdir()
+        (tmp_path / chart / "values.schema.json").write_text("{}\n")
+    monkeypatch.setattr(values_schema, "HELM_DIR", tmp_path)
+
+    assert values_schema.main(["--check"]) == 1
+    assert "values.schema.json is stale" in capsys.readouterr().err
+    assert (tmp_path / "monolith" / "values.schema.json").read_text() == "{}\n"
+
+
+def run_schema_script(*args):
+    """Run helm/values_schema.py with this Python and return the process."""
+    command = [sys.executable, str(HELM_DIR / "values_schema.py"), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60)

@@ -23,12 +23,15 @@ Fail once with every problem in the values, each naming the key to set.
 */}}
 {{- define "microservices.validateValues" -}}
 {{- $problems := list (include "prs-common.sharedProblems" .) }}
+{{- $nodePorts := list (dict "key" "gateway.service.nodePort" "service" .Values.gateway.service) }}
 {{- range $name, $module := include "microservices.modules" . | fromYaml }}
 {{- $service := include "microservices.serviceSettings" (dict "root" $ "name" $name) | fromJson }}
 {{- $problems = append $problems (include "prs-common.serviceProblems" (dict "service" $service "key" (printf "services.%s." $name))) }}
+{{- $nodePorts = append $nodePorts (dict "key" (printf "services.%s.service.nodePort" $name) "service" $service.service) }}
 {{- end }}
-{{- $gatewayBudget := dict "podDisruptionBudget" .Values.gateway.podDisruptionBudget "autoscaling" (dict "enabled" false) }}
-{{- $problems = append $problems (include "prs-common.serviceProblems" (dict "service" $gatewayBudget "key" "gateway.")) }}
+{{- $problems = append $problems (include "prs-common.nodePortProblems" $nodePorts) }}
+{{- $gateway := dict "podDisruptionBudget" .Values.gateway.podDisruptionBudget "replicaCount" .Values.gateway.replicaCount "autoscaling" (dict "enabled" false) }}
+{{- $problems = append $problems (include "prs-common.serviceProblems" (dict "service" $gateway "key" "gateway.")) }}
 {{- include "prs-common.failOnProblems" (join "\n" $problems) }}
 {{- end }}
 

@@ -41,8 +41,9 @@ spec:
       {{- end }}
       securityContext:
         {{- toYaml $root.Values.podSecurityContext | nindent 8 }}
-      # Gunicorn's graceful timeout plus time for the endpoint removal to spread.
-      terminationGracePeriodSeconds: {{ add (int $service.gunicorn.gracefulTimeout) 10 }}
+      # The preStop pause, then gunicorn's graceful timeout, plus 5 s of slack
+      # before the kubelet kills what is left.
+      terminationGracePeriodSeconds: {{ add (int $service.preStopSleepSeconds) (int $service.gunicorn.gracefulTimeout) 5 }}
       containers:
         - name: {{ .component }}
           image: {{ include "prs-common.image" (dict "root" $root "image" $root.Values.image) | quote }}
@@ -73,6 +74,7 @@ spec:
             - name: http
               containerPort: {{ $service.containerPort }}
               protocol: TCP
+          {{- include "prs-common.preStopSleep" $service.preStopSleepSeconds | nindent 10 }}
           livenessProbe:
             httpGet:
               path: /healthz
@@ -107,6 +109,20 @@ spec:
       tolerations:
         {{- toYaml . | nindent 8 }}
       {{- end }}
+{{- end }}
+
+{{/*
+Container lifecycle that pauses before SIGTERM, so that kube-proxy and the
+gateway drop the pod's endpoint before the server closes its listener. Takes
+the pause in seconds; 0 renders nothing.
+*/}}
+{{- define "prs-common.preStopSleep" -}}
+{{- if . }}
+lifecycle:
+  preStop:
+    exec:
+      command: ["/bin/sleep", {{ . | quote }}]
+{{- end }}
 {{- end }}
 
 {{/*

@@ -1,6 +1,7 @@
 {{/*
-Hook Job that waits for the database, creates the schema and seeds it. It runs
-after install and upgrade because the in-chart database starts with the release.
+Hook Job that waits for the database, creates the schema and seeds it, or with
+databaseJob.reset drops every table and seeds again. It runs after install and
+upgrade because the in-chart database starts with the release.
 */}}
 {{- define "prs-common.databaseJob" -}}
 {{- $labels := dict "root" . "component" "database-setup" }}
@@ -61,9 +62,15 @@ spec:
                       time.sleep(2)
               print("Database is reachable.", flush=True)
               PY
+              {{- if $job.reset }}
+              # databaseJob.reset: every install and upgrade starts from the
+              # same freshly seeded data, as measured runs need.
+              prs reset-db --students "$SEED_STUDENTS" --seed "$SEED_RANDOM_SEED"
+              {{- else }}
               prs init-db
               # --if-empty: an upgrade reruns this Job and must not seed twice.
               prs seed --if-empty --students "$SEED_STUDENTS" --seed "$SEED_RANDOM_SEED"
+              {{- end }}
           env:
             - name: WAIT_TIMEOUT_SECONDS
               value: {{ $job.waitTimeoutSeconds | quote }}
@@ -112,6 +119,39 @@ spec:
   {{- end }}
   securityContext:
     {{- toYaml $root.Values.podSecurityContext | nindent 4 }}
+  initContainers:
+    # `helm test` may start while the entry point's pods are still coming up,
+    # so the flow starts only once GET /readyz answers 200 (at most 120 s).
+    - name: wait-for-entry-point
+      image: {{ include "prs-common.image" (dict "root" $root "image" $root.Values.image) | quote }}
+      imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+      command:
+        - python
+        - -c
+        - |
+          import sys, time, urllib.request
+
+          url, timeout = sys.argv[1], int(sys.argv[2])
+          deadline = time.monotonic() + timeout
+          while True:
+              try:
+                  urllib.request.urlopen(url, timeout=5).close()
+                  break
+              except OSError as error:  # refused, timed out or not 200
+                  if time.monotonic() > deadline:
+                      sys.exit(f"{url} did not answer 200 within {timeout} s: {error}")
+                  print(f"Waiting for {url}: {error}", flush=True)
+                  time.sleep(2)
+          print(f"{url} answered.", flush=True)
+        - {{ printf "%s/readyz" .url | quote }}
+        - "120"
+      resources:
+        {{- toYaml $root.Values.databaseJob.resources | nindent 8 }}
+      securityContext:
+        {{- toYaml $root.Values.securityContext | nindent 8 }}
+      volumeMounts:
+        - name: tmp
+          mountPath: /tmp
   containers:
     - name: smoke-test
       image: {{ include "prs-common.image" (dict "root" $root "image" $root.Values.image) | quote }}

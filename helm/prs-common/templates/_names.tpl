@@ -27,17 +27,28 @@ repeat it.
 {{/*
 Name of one component's objects: "<fullname>-<component>", or the fullname
 alone when it already ends with the component (the monolith). The fullname is
-cut first so the component suffix always survives.
+cut first so the component suffix always survives. Takes a dict with "root",
+"component" and an optional "maxLength" (default 63).
 */}}
 {{- define "prs-common.componentName" -}}
 {{- $component := .component }}
+{{- $maxLength := int (.maxLength | default 63) }}
 {{- $fullname := include "prs-common.fullname" .root }}
 {{- if or (eq $fullname $component) (hasSuffix (printf "-%s" $component) $fullname) }}
-{{- $fullname }}
+{{- $fullname | trunc $maxLength | trimSuffix "-" }}
 {{- else }}
-{{- $prefix := $fullname | trunc (int (sub 62 (len $component))) | trimSuffix "-" }}
+{{- $prefix := $fullname | trunc (int (sub (sub $maxLength 1) (len $component))) | trimSuffix "-" }}
 {{- printf "%s-%s" $prefix $component }}
 {{- end }}
+{{- end }}
+
+{{/*
+Name of one component's StatefulSet, at most 52 characters: the controller
+labels each pod with controller-revision-hash "<name>-<10-character hash>",
+and a label value is limited to 63 characters.
+*/}}
+{{- define "prs-common.statefulSetName" -}}
+{{- include "prs-common.componentName" (merge (dict "maxLength" 52) .) }}
 {{- end }}
 
 {{/*

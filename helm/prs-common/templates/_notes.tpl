@@ -46,6 +46,12 @@ The apps report ready once the hook Job {{ include "prs-common.componentName" (d
   export PRS_SECRET_KEY=$(kubectl get secret {{ $secret }} -n {{ $namespace }} -o jsonpath='{.data.{{ $secretKey }}}' | base64 -d)
   prs reset-db --students {{ $root.Values.databaseJob.seed.students }} --seed {{ $root.Values.databaseJob.seed.randomSeed }}
   prs issue-tokens --out var/tokens.csv
-  bzt jmeter/prs.yml -o modules.jmeter.properties.protocol=http \
-    -o modules.jmeter.properties.host=$PRS_HOST -o modules.jmeter.properties.port=$PRS_PORT
+  .venv/bin/bzt jmeter/prs.yml -o scenarios.prs.properties.protocol=http \
+    -o scenarios.prs.properties.host=$PRS_HOST -o scenarios.prs.properties.port=$PRS_PORT \
+    -o settings.env.PRS_TOKENS=$PWD/var/tokens.csv
+{{- if not $root.Values.databaseJob.reset }}
+
+   Each session uses up students, so a second run needs fresh data: upgrade
+   with --set databaseJob.reset=true, or use `prslab cluster-run`, which does.
+{{- end }}
 {{- end }}

@@ -28,7 +28,7 @@ spec:
 apiVersion: apps/v1
 kind: StatefulSet
 metadata:
-  name: {{ $name }}
+  name: {{ include "prs-common.statefulSetName" $labels }}
   labels:
     {{- include "prs-common.labels" $labels | nindent 4 }}
 spec:

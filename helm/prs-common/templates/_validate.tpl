@@ -21,6 +21,49 @@ and "key" (the values path, e.g. "services.add-selection.").
 {{- if and $budget.enabled (kindIs "invalid" $budget.maxUnavailable) (kindIs "invalid" $budget.minAvailable) }}
 {{ .key }}podDisruptionBudget.enabled is true but neither minAvailable nor maxUnavailable is set.
 {{- end }}
+{{- include "prs-common.budgetProblems" . }}
+{{- end }}
+
+{{/*
+A PodDisruptionBudget that admits no eviction from a service of fixed size.
+Such a budget makes `kubectl drain` wait forever, so rendering fails instead of
+warning in NOTES.txt, which nobody reads at drain time. Percentages are not
+checked. Takes the same dict as prs-common.serviceProblems.
+NOTE: an autoscaled service idling at minReplicas blocks drains the same way;
+it is not checked because the HPA, not the values, sets its pod count.
+*/}}
+{{- define "prs-common.budgetProblems" -}}
+{{- $service := .service }}
+{{- $budget := $service.podDisruptionBudget }}
+{{- if and $budget.enabled (not $service.autoscaling.enabled) }}
+{{- if kindIs "invalid" $budget.maxUnavailable }}
+{{- if and (not (kindIs "string" $budget.minAvailable)) (ge (int $budget.minAvailable) (int $service.replicaCount)) }}
+{{ .key }}podDisruptionBudget.minAvailable ({{ $budget.minAvailable }}) is not below {{ .key }}replicaCount ({{ $service.replicaCount }}), so no pod can be evicted and node drains block: raise replicaCount, lower minAvailable or set maxUnavailable.
+{{- end }}
+{{- else if eq (toString $budget.maxUnavailable) "0" "0%" }}
+{{ .key }}podDisruptionBudget.maxUnavailable is {{ $budget.maxUnavailable }}, so no pod can be evicted and node drains block: set it to 1 or more.
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Node ports that two Services of the release would share, one line each. Takes
+a list of dicts with "key" (the values path of the port) and "service" (the
+Service settings: type, nodePort).
+*/}}
+{{- define "prs-common.nodePortProblems" -}}
+{{- $seen := dict }}
+{{- range . }}
+{{- $spec := .service }}
+{{- if and (has $spec.type (list "NodePort" "LoadBalancer")) (not (kindIs "invalid" $spec.nodePort)) }}
+{{- $port := toString $spec.nodePort }}
+{{- if hasKey $seen $port }}
+{{ .key }} ({{ $port }}) equals {{ index $seen $port }}: give each Service its own node port, or leave nodePort null so Kubernetes picks one.
+{{- else }}
+{{- $_ := set $seen $port .key }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{/*
