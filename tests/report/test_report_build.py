@@ -351,3 +351,55 @@ def test_cpu_leaves_out_idle_polls(result_folder):
         statistics.fmean(row[4] for row in load)
     )
     assert cpu["peak_millicores_per_pod"] == max(row[4] for row in load)
+
+
+def bzt_folder(tmp_path, name, seed):
+    """Write a plain `bzt jmeter/prs.yml` artifacts folder: kpi.jtl and no run.json."""
+    folder = ResultFolder(tmp_path / "bzt" / name)
+    (folder.path / "run.json").unlink()
+    jtl = folder.add_jtl("artifacts", synthetic_jtl(seed=seed))
+    (jtl / "kpi.jtl").rename(folder.path / "kpi.jtl")
+    jtl.rmdir()
+    return folder.path
+
+
+def test_compare_reads_bzt_artifacts_folders(tmp_path, capsys):
+    first = bzt_folder(tmp_path, "20261203-230809", seed=1)
+    second = bzt_folder(tmp_path, "20261203-231500", seed=2)
+    out = tmp_path / "compare"
+
+    status = main(["compare", str(first), str(second), "--out", str(out)])
+
+    summary = json.loads((out / "summary.json").read_text())
+    assert status == 0
+    assert list(summary["topologies"]) == ["20261203-230809", "20261203-231500"]
+    assert summary["runs"]["20261203-231500"]["operations"]["TOTAL"]["samples"] == 300
+    assert "20261203-231500" in capsys.readouterr().out
+
+
+def test_compare_run_folder_takes_topology(two_topologies, tmp_path):
+    out = tmp_path / "compare"
+
+    summary = compare(
+        two_topologies.path / "monolith", two_topologies.path / "microservices", out
+    )
+
+    assert list(summary["topologies"]) == ["monolith", "microservices"]
+    assert summary["runs"]["monolith"]["users_requested"] == 20
+
+
+def test_compare_table_keeps_label_ends(two_topologies, tmp_path, capsys):
+    out = tmp_path / "compare"
+    labels = ["20261203-230809", "20261203-231500"]
+
+    status = main(
+        ["compare", str(two_topologies.path), str(two_topologies.path)]
+        + ["--out", str(out), "--labels", *labels]
+    )
+
+    printed = capsys.readouterr().out.splitlines()
+    assert status == 0
+    assert max(len(line) for line in printed) <= 100
+    # 23 characters are left for the topology column, so the start is cut.
+    assert any(" …3-230809/microservices " in line for line in printed)
+    assert any(" …261203-231500/monolith " in line for line in printed)

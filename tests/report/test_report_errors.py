@@ -134,3 +134,42 @@ def test_missing_resources_still_reports(result_folder, caplog):
     assert summary["runs"]["monolith"]["cpu"] == {}
     assert "resources.csv: missing" in caplog.text
     assert "## CPU\n" not in (result_folder.path / "report.md").read_text()
+
+
+def run_compare_command(*arguments):
+    """Run `prslab compare ARGUMENTS` through the report module's own parser."""
+    parser = argparse.ArgumentParser(prog="prslab")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["compare", *map(str, arguments)])
+    return args.func(args)
+
+
+def test_compare_rejects_equal_labels(result_folder, tmp_path, caplog):
+    result_folder.add_jtl("monolith", synthetic_jtl(seed=1, samples=30))
+    out = tmp_path / "compare"
+
+    with caplog.at_level(logging.ERROR):
+        status = run_compare_command(
+            result_folder.path, result_folder.path, "--out", out, "--labels", "A", "A"
+        )
+
+    assert status == 1
+    assert "--labels are both 'A'" in caplog.text
+    assert not out.exists()
+
+
+def test_compare_rejects_same_folder_names(result_folder, tmp_path, caplog):
+    result_folder.add_jtl("monolith", synthetic_jtl(seed=1, samples=30))
+    twin = tmp_path / "elsewhere" / result_folder.path.name
+    twin.mkdir(parents=True)
+    (twin / "monolith").mkdir()
+    (twin / "monolith" / "kpi.jtl").write_bytes(
+        (result_folder.path / "monolith" / "kpi.jtl").read_bytes()
+    )
+
+    with caplog.at_level(logging.ERROR):
+        status = run_compare_command(result_folder.path, twin)
+
+    assert status == 1
+    assert "both folders are named '20251009-100000'" in caplog.text
+    assert "--labels A B" in caplog.text

@@ -54,7 +54,7 @@ def relabel(topologies, label):
 
 def load_pair(dir_a, dir_b, labels=None):
     """Read two result folders into one list of topologies, named by their labels."""
-    labels = labels or default_labels(dir_a, dir_b)
+    labels = check_labels(labels or default_labels(dir_a, dir_b), bool(labels))
     topologies = relabel(load_topologies(dir_a), labels[0])
     return topologies + relabel(load_topologies(dir_b), labels[1]), labels
 
@@ -76,9 +76,25 @@ def default_out_dir(dir_a):
 
 
 def default_labels(dir_a, dir_b):
-    """Return the folder names as labels, or A and B when the names are equal."""
-    name_a, name_b = dir_a.resolve().name, dir_b.resolve().name
-    return (name_a, name_b) if name_a != name_b else ("A", "B")
+    """Return the names of the two folders as their labels."""
+    return Path(dir_a).resolve().name, Path(dir_b).resolve().name
+
+
+def check_labels(labels, given):
+    """Return the labels, raising ReportError when both are equal.
+
+    Equal labels would give both folders' topologies the same names, so the
+    report would merge their runs as repeats of one topology.
+    """
+    if labels[0] != labels[1]:
+        return tuple(labels)
+    if given:
+        raise ReportError(
+            f"--labels are both {labels[0]!r}; give the two folders different labels"
+        )
+    raise ReportError(
+        f"both folders are named {labels[0]!r}; name them apart with --labels A B"
+    )
 
 
 def print_tables(topologies):

@@ -162,13 +162,40 @@ def load_run(path, info):
     )
 
 
+def load_single_run(run_dir):
+    """Read a folder that itself contains kpi.jtl, such as a bzt run, as one run.
+
+    The topology is run.json's entry for the folder, looked up in the folder and
+    then in its parent (a results/<timestamp>/ folder), else the folder's name.
+    """
+    label = run_dir.name
+    topology = label
+    info = {}
+    for folder in (run_dir, run_dir.parent):
+        if not (folder / "run.json").is_file():
+            continue
+        info = read_run_info(folder)
+        entry = run_entry(info, label)
+        topology = entry.get("topology") or info.get("topology") or label
+        break
+
+    run = load_run(run_dir, info)
+    run.topology = topology
+    return [Topology(topology, [run])]
+
+
 def load_topologies(result_dir):
-    """Read every run folder of a result folder and group the repeats by topology."""
+    """Read every run folder of a result folder and group the repeats by topology.
+
+    A folder that itself contains kpi.jtl is read as a single run.
+    """
     result_dir = Path(result_dir)
     if not result_dir.is_dir():
         raise ReportError(
             f"{result_dir}: not a folder. Pass a results/<timestamp>/ folder"
         )
+    if (result_dir / "kpi.jtl").is_file():
+        return load_single_run(result_dir.resolve())
 
     info = read_run_info(result_dir)
     folders = find_run_folders(result_dir)

@@ -210,13 +210,39 @@ def markdown(header, rows):
     return "\n".join(lines)
 
 
+TERMINAL_COLUMNS = 100
+# Operation and service names have at most 14 characters ("drop-selection").
+OPERATION_WIDTH = 14
+
+
+def abbreviate(text, width):
+    """Cut text to width, keeping its end, where labels such as timestamps differ."""
+    text = str(text)
+    if len(text) <= width:
+        return text
+    return "…" + text[-(width - 1) :]
+
+
+def fit_names(header, rows, widths):
+    """Return widths with the topology column (None) given the columns left over."""
+    fixed = sum(width for width in widths if width is not None)
+    spare = TERMINAL_COLUMNS - fixed - (len(widths) - 1)
+    longest = max(len(str(row[1])) for row in [header, *rows])
+    return [min(longest, spare) if width is None else width for width in widths]
+
+
 def compact(header, rows, widths):
-    """Render a fixed-width text table; long names are cut to their column."""
+    """Render a fixed-width text table within 100 columns.
+
+    A width of None gives that column the room the others leave; a name longer
+    than its column loses its start, shown as "…".
+    """
+    widths = fit_names(header, rows, widths)
 
     def line(cells):
         parts = []
         for i, (cell, width) in enumerate(zip(cells, widths, strict=True)):
-            text = str(cell)[:width]
+            text = abbreviate(cell, width)
             parts.append(text.ljust(width) if i < 2 else text.rjust(width))
         return " ".join(parts)
 
@@ -241,8 +267,8 @@ def compact_operations(topologies):
         "err%",
         "4xx",
     )
-    # 100 columns: names get 17 and 20, figures the rest, one space between.
-    widths = (17, 20, 7, 6, 6, 6, 6, 6, 6, 5, 5)
+    # The topology column takes what the figures leave: up to 23 characters.
+    widths = (OPERATION_WIDTH, None, 7, 6, 6, 6, 6, 6, 6, 5, 5)
     return compact(header, operation_rows(topologies, spread=False), widths)
 
 
@@ -258,5 +284,5 @@ def compact_cpu(topologies):
         "peak tot",
         "MiB/pod",
     )
-    widths = (17, 20, 4, 8, 8, 8, 8, 8)
+    widths = (OPERATION_WIDTH, None, 4, 8, 8, 8, 8, 8)
     return compact(header, cpu_rows(topologies), widths)
