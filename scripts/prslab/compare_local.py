@@ -93,6 +93,31 @@ def database_url(text):
     return text
 
 
+def output_folder(text):
+    """Accept a folder that exists or can be created, and that can be written to.
+
+    The check creates and removes a temporary folder in the nearest existing
+    ancestor, because os.access() reports every path writable for root.
+    """
+    path = Path(text).expanduser().absolute()
+    existing = path
+    while not existing.exists():
+        existing = existing.parent
+
+    if not existing.is_dir():
+        raise argparse.ArgumentTypeError(
+            f"invalid output folder {text!r}: {existing} is not a folder"
+        )
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".prslab-check-", dir=existing))
+    except OSError as error:
+        raise argparse.ArgumentTypeError(
+            f"invalid output folder {text!r}: cannot create folders in {existing} "
+            f"({error.strerror}); choose a writable folder"
+        ) from None
+    return path
+
+
 def register(subparsers):
     """Add the `compare-local` subcommand."""
     parser = subparsers.add_parser(
@@ -171,7 +196,7 @@ def add_run_options(parser):
     )
     parser.add_argument(
         "--out",
-        type=Path,
+        type=output_folder,
         default=REPO_ROOT / "results",
         help="folder that receives <timestamp>/ (default results/)",
     )

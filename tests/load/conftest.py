@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+
 from prslab import compare_local
 
 # The plan labels a correct-under-load outcome "operation (409 code)".
