@@ -3,25 +3,31 @@
 import argparse
 import json
 import logging
+import os
 import platform
 import subprocess
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import yaml
 from kubernetes import config
 
 from prslab import REPO_ROOT
 from prslab.cluster import ClusterError, job, release, sampler, tokens
 from prslab.cluster.entrypoint import ENTRY_COMPONENTS, find_entry_point
+from prslab.load import SCENARIOS
+from prslab.tools import ToolError
 from prslab.tools.helm import find_helm
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_JMETER_IMAGE = "justb4/jmeter:5.5"
+# The API server rejects a ConfigMap whose data exceeds 1 MiB.
+CONFIG_MAP_MAX_BYTES = 2**20
 
 
-def parse_interval(text):
+def parse_interval(text, allow_zero=False):
     """Parse a sampling interval such as 5s, 500ms or 2 into seconds."""
     units = {"ms": 0.001, "s": 1.0, "m": 60.0}
     for suffix in sorted(units, key=len, reverse=True):
@@ -36,9 +42,25 @@ def parse_interval(text):
         raise argparse.ArgumentTypeError(
             f"invalid interval {text!r}; use e.g. 5s"
         ) from None
-    if seconds <= 0:
+    if seconds < 0 or (seconds == 0 and not allow_zero):
         raise argparse.ArgumentTypeError(f"interval {text!r} must be positive")
     return seconds
+
+
+def parse_ramp_up(text):
+    """Parse a ramp-up time such as 30s or 0 into seconds."""
+    return parse_interval(text, allow_zero=True)
+
+
+def positive_int(text):
+    """Parse a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid integer {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
 
 
 def register(subparsers):
@@ -46,15 +68,47 @@ def register(subparsers):
     parser = subparsers.add_parser(
         "cluster-run",
         help="install a chart on a cluster, load-test it and sample pods and HPAs",
-        description="Install or upgrade a chart with a preset, run the Taurus plan "
-        "against its entry point, sample pods and HPAs, and write a report.",
+        description="Install or upgrade a chart with a preset, reset its database "
+        "to students sized for the load, run the Taurus plan against its entry "
+        "point, sample pods and HPAs, and write a report.",
     )
-    parser.add_argument("--chart", required=True, choices=sorted(ENTRY_COMPONENTS))
-    parser.add_argument("--preset", required=True, choices=release.PRESETS)
-    parser.add_argument("--release", default="prs", help="Helm release name")
-    parser.add_argument("--namespace", default="prs", help="namespace of the release")
+    add_target_options(parser)
+    add_load_options(parser)
     parser.add_argument(
-        "--kubeconfig", type=Path, help="kubeconfig (default: kubectl's)"
+        "--skip-install",
+        action="store_true",
+        help="measure the installed release without helm upgrade or a database "
+        "reset, so its data may be used up by earlier runs",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=REPO_ROOT / "results",
+        help="folder that gets the <timestamp>/ result folder (default: results/)",
+    )
+    parser.set_defaults(func=cluster_run)
+
+
+def add_target_options(parser):
+    """Add the options that choose the chart, release and cluster."""
+    parser.add_argument(
+        "--chart", required=True, choices=sorted(ENTRY_COMPONENTS), help="chart"
+    )
+    parser.add_argument(
+        "--preset", required=True, choices=release.PRESETS, help="values preset"
+    )
+    parser.add_argument(
+        "--release", default="prs", help="Helm release name (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--namespace",
+        default="prs",
+        help="namespace of the release (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--kubeconfig",
+        type=Path,
+        help="kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)",
     )
     parser.add_argument(
         "--set",
@@ -64,6 +118,10 @@ def register(subparsers):
         dest="sets",
         help="extra helm --set value, e.g. image.repository=...; repeatable",
     )
+
+
+def add_load_options(parser):
+    """Add the options that shape and place the load."""
     parser.add_argument(
         "--in-cluster",
         action="store_true",
@@ -72,44 +130,60 @@ def register(subparsers):
     parser.add_argument(
         "--jmeter-image",
         default=DEFAULT_JMETER_IMAGE,
-        help="JMeter image for --in-cluster",
+        help="JMeter image for --in-cluster (default: %(default)s)",
     )
-    parser.add_argument("--users", type=int, default=50, help="concurrent users")
-    parser.add_argument("--ramp-up", default="30s", help="ramp-up time, e.g. 30s")
-    parser.add_argument("--duration", default="2m", help="hold time, e.g. 2m")
-    parser.add_argument("--scenario", default="session", help="plan scenario to run")
+    parser.add_argument(
+        "--users",
+        type=positive_int,
+        default=50,
+        help="concurrent JMeter threads (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--ramp-up",
+        type=parse_ramp_up,
+        default="30s",
+        help="time to start every thread, e.g. 30s (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--duration",
+        type=parse_interval,
+        default="2m",
+        help="time at full load after the ramp-up, e.g. 2m (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--scenario",
+        default="session",
+        choices=SCENARIOS,
+        help="thread group of the plan to run (default: %(default)s)",
+    )
     parser.add_argument(
         "--sample-interval",
         type=parse_interval,
-        default=5.0,
-        help="seconds between samples of pods and HPAs, e.g. 5s",
+        default="5s",
+        help="time between samples of pods and HPAs (default: %(default)s)",
     )
     parser.add_argument(
         "--wait-timeout",
         type=parse_interval,
-        default=600.0,
-        help="how long to wait for the Deployments, e.g. 10m",
+        default="10m",
+        help="how long to wait for the Deployments (default: %(default)s)",
     )
-    parser.add_argument(
-        "--skip-install",
-        action="store_true",
-        help="measure the installed release without helm upgrade",
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=REPO_ROOT / "results",
-        help="folder that gets the <timestamp>/ result folder",
-    )
-    parser.set_defaults(func=cluster_run)
 
 
 def cluster_run(args):
     """Install, wait, load-test and sample one release, then build the report."""
-    api_client = config.new_client_from_config(
-        config_file=str(args.kubeconfig) if args.kubeconfig else None
-    )
-    helm = find_helm()
+    from prslab.report import ReportError, build_report
+
+    try:
+        api_client = load_api_client(args.kubeconfig)
+    except ClusterError as error:
+        logger.error("%s", error)
+        return 1
+    try:
+        helm = find_helm()
+    except ToolError as error:
+        logger.error("%s", error)
+        return 1
     label = f"{args.chart}-{args.preset}"
     result_dir = args.out / datetime.now().strftime("%Y%m%d-%H%M%S")
     run_dir = result_dir / label
@@ -123,17 +197,56 @@ def cluster_run(args):
 
     info["runs"] = {label: {"topology": label, "users": args.users}}
     write_run_info(result_dir, info)
-    from prslab.report import build_report
-
-    build_report(result_dir)
+    try:
+        build_report(result_dir)
+    except ReportError as error:
+        logger.error("The run finished but its report failed: %s", error)
+        return 1
     print(f"Report: {result_dir / 'report.md'}")
     return 0
+
+
+def load_api_client(kubeconfig):
+    """Return a Kubernetes API client, or raise ClusterError naming the kubeconfig."""
+    path = kubeconfig or os.environ.get("KUBECONFIG") or "~/.kube/config"
+    try:
+        return config.new_client_from_config(
+            config_file=str(kubeconfig) if kubeconfig else None
+        )
+    except (config.ConfigException, yaml.YAMLError, OSError) as error:
+        reason = str(error).splitlines()[0]
+        raise ClusterError(
+            f"cannot load the kubeconfig {path}: {reason}. Export KUBECONFIG or "
+            "pass --kubeconfig with the cluster's admin kubeconfig."
+        ) from None
+
+
+def students_for_run(args):
+    """Return how many students the run's load needs, as compare-local sizes them."""
+    from prslab.compare_local import students_needed
+    from prslab.load import LoadOptions
+
+    shape = argparse.Namespace(
+        scenario=args.scenario,
+        users=args.users,
+        think_time=LoadOptions.think_time_ms,
+        duration=int(args.ramp_up + args.duration),
+    )
+    return students_needed(shape)
+
+
+def reset_settings(students):
+    """Return the --set values that make the hook Job reseed for a measured run."""
+    return ["databaseJob.reset=true", f"databaseJob.seed.students={students}"]
 
 
 def measure(args, api_client, helm, run_dir):
     """Install the release, then load and sample it; return run.json's content."""
     started = datetime.now().astimezone()
+    needed = students_for_run(args)
     if not args.skip_install:
+        # The hook Job resets the database on every upgrade, so each run starts
+        # from the same data. A later --set databaseJob... still wins.
         release.install_release(
             helm,
             args.chart,
@@ -141,7 +254,7 @@ def measure(args, api_client, helm, run_dir):
             args.release,
             args.namespace,
             args.kubeconfig,
-            args.sets,
+            [*reset_settings(needed), *args.sets],
         )
     release.wait_for_deployments(
         api_client, args.namespace, args.release, args.wait_timeout
@@ -154,6 +267,13 @@ def measure(args, api_client, helm, run_dir):
     tokens_path = run_dir / "tokens.csv"
     secret = tokens.read_signing_key(api_client, args.namespace, args.release, values)
     students, seed = tokens.seed_options(values)
+    if students < needed:
+        logger.warning(
+            "The release has %d students but the run may need %d; JMeter threads "
+            "stop when the token file runs out",
+            students,
+            needed,
+        )
     tokens.write_tokens(tokens_path, secret, students, seed)
 
     poller = sampler.Sampler(api_client, args.namespace, args.release)
@@ -188,14 +308,14 @@ def load_options(args, url, tokens_path):
     """Return the Taurus load options of this run."""
     from prslab.load import LoadOptions
 
-    ramp_up = int(parse_interval(args.ramp_up))
+    ramp_up = int(args.ramp_up)
     return LoadOptions(
         url=url,
         scenario=args.scenario,
         users=args.users,
         ramp_up_s=ramp_up,
         # prs.yml counts the ramp-up inside the duration; --duration is the hold.
-        duration_s=ramp_up + int(parse_interval(args.duration)),
+        duration_s=ramp_up + int(args.duration),
         tokens=tokens_path,
     )
 
@@ -234,12 +354,25 @@ def run_in_cluster(args, api_client, entry, tokens_path, run_dir):
     properties = plan_properties(options, f"{job.PLAN_DIR}/tokens.csv")
     name = f"{args.release}-loadtest"
     plan_text = (REPO_ROOT / "jmeter" / "prs.jmx").read_text(encoding="utf-8")
-    config_map = job.build_config_map(name, plan_text, tokens_path.read_text())
+    tokens_text = tokens_path.read_text()
+    check_config_map_size(plan_text, tokens_text)
+    config_map = job.build_config_map(name, plan_text, tokens_text)
     manifest = job.build_job(name, args.jmeter_image, properties)
     timeout = options.duration_s + 600
     job.JobRunner(api_client, args.namespace, name).run(
         config_map, manifest, run_dir, timeout
     )
+
+
+def check_config_map_size(plan_text, tokens_text):
+    """Raise ClusterError when the plan and tokens exceed a ConfigMap's 1 MiB."""
+    size = len(plan_text.encode()) + len(tokens_text.encode())
+    if size > CONFIG_MAP_MAX_BYTES:
+        raise ClusterError(
+            f"the plan and the token file take {size / 2**20:.1f} MiB, more than "
+            "the 1 MiB a ConfigMap can carry to the in-cluster JMeter Job: lower "
+            "--users or --duration, or run without --in-cluster"
+        )
 
 
 def tool_versions(helm, api_client):
