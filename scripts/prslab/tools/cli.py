@@ -10,7 +10,8 @@ logger = logging.getLogger(__name__)
 
 # Tool name -> (module, function); modules are imported only when requested.
 FINDERS = {
-    "jmeter": ("prslab.tools.jmeter", "find_jmeter"),
+    # provide_jmeter also leaves tools/jmeter/bin/jmeter, which jmeter/prs.yml runs.
+    "jmeter": ("prslab.tools.jmeter", "provide_jmeter"),
     "helm": ("prslab.tools.helm", "find_helm"),
     "kubectl": ("prslab.tools.helm", "find_kubectl"),
 }
@@ -23,7 +24,10 @@ def register(subparsers):
         help="print the path of JMeter, helm or kubectl, fetching it into tools/",
         description=(
             "Print the path of each tool, one a line. A tool on PATH is used first; "
-            "otherwise it is fetched into tools/ (with a message saying so)."
+            "otherwise it is fetched into tools/ (with a message saying so). "
+            "For JMeter, a copy installed by Taurus in ~/.bzt comes second, and "
+            "tools/jmeter/bin/jmeter, which jmeter/prs.yml runs, links to the "
+            "JMeter in use."
         ),
     )
     parser.add_argument(

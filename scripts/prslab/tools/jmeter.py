@@ -38,8 +38,9 @@ VERSION_LINE = re.compile(r"(?m)\s(\d+)\.(\d+)(?:\.\d+)?(?: r\d+)?\s*$")
 LAUNCHER_SCRIPT = """\
 #!/bin/sh
 # Start JMeter from the jars beside this script; assembled by `prslab tools jmeter`.
-# HEAP and JVM_ARGS work as in the official bin/jmeter script.
-bin_dir=$(cd "$(dirname "$0")" && pwd)
+# HEAP and JVM_ARGS work as in the official bin/jmeter script. The script resolves
+# links to itself, so a symlink to it elsewhere on PATH works too.
+bin_dir=$(dirname "$(readlink -f "$0")")
 exec java ${HEAP:--Xms256m -Xmx1g} -XX:+UseG1GC $JVM_ARGS \\
     -jar "$bin_dir/ApacheJMeter.jar" "$@"
 """
@@ -62,16 +63,81 @@ def find_jmeter(fetch=True):
 
 def candidate_paths():
     """Yield JMeter launchers in order of preference: PATH, Taurus, tools/."""
-    on_path = which("jmeter")
-    if on_path:
-        yield on_path
-
-    installed = (Path.home() / ".bzt").glob(TAURUS_JMETER_GLOB)
-    yield from sorted(installed, key=taurus_version, reverse=True)
+    for launcher, _ in installed_paths():
+        yield launcher
 
     assembled = JMETER_HOME / "bin" / "jmeter"
     if assembled.is_file():
         yield assembled
+
+
+def installed_paths():
+    """Yield (launcher, where it was found) for JMeters on PATH, then in ~/.bzt."""
+    on_path = which("jmeter")
+    if on_path:
+        yield on_path, "the first jmeter on PATH"
+
+    installed = (Path.home() / ".bzt").glob(TAURUS_JMETER_GLOB)
+    for launcher in sorted(installed, key=taurus_version, reverse=True):
+        yield launcher, "installed by Taurus in ~/.bzt, and none is on PATH"
+
+
+def provide_jmeter(home=None):
+    """Link or assemble home/bin/jmeter, the launcher that jmeter/prs.yml runs.
+
+    An installed JMeter (on PATH, then in ~/.bzt) is linked there, so a plain
+    `bzt jmeter/prs.yml` uses the same JMeter as `prslab compare-local`. With
+    none installed, JMeter is assembled offline into home. Returns the path of
+    the JMeter in use.
+    """
+    home = Path(home or JMETER_HOME)
+    launcher = home / "bin" / "jmeter"
+    for candidate, found in installed_paths():
+        if is_same_file(candidate, launcher) or not usable(candidate):
+            continue
+        link_launcher(launcher, candidate, found)
+        return candidate
+
+    if launcher.is_file() and not launcher.is_symlink() and usable(launcher):
+        refresh_launcher(launcher)
+        logger.info("Using the JMeter assembled at %s", launcher)
+        return launcher
+    return assemble_jmeter(home)
+
+
+def refresh_launcher(launcher):
+    """Rewrite an assembled copy's launcher script when this version changed it."""
+    if not (launcher.parent / "ApacheJMeter.jar").is_file():
+        return
+    if launcher.read_text(encoding="utf-8") != LAUNCHER_SCRIPT:
+        logger.info("Updating the launcher script %s", launcher)
+        launcher.write_text(LAUNCHER_SCRIPT, encoding="utf-8")
+
+
+def is_same_file(candidate, launcher):
+    """Return whether a JMeter that was found is the launcher in tools/ itself."""
+    return launcher.exists() and candidate.resolve() == launcher.resolve()
+
+
+def link_launcher(launcher, target, found):
+    """Point launcher at an installed JMeter, replacing an assembled copy."""
+    target = target.absolute()
+    if launcher.is_symlink() and Path(launcher.readlink()) == target:
+        logger.info("Using JMeter at %s (%s), linked from %s", target, found, launcher)
+        return
+
+    home = launcher.parent.parent
+    if home.exists():
+        logger.info("Removing %s, since an installed JMeter takes its place", home)
+        shutil.rmtree(home)
+    launcher.parent.mkdir(parents=True)
+    launcher.symlink_to(target)
+    logger.info(
+        "Using JMeter at %s (%s): linked %s to it, so `bzt jmeter/prs.yml` runs it",
+        target,
+        found,
+        launcher,
+    )
 
 
 def taurus_version(launcher):
