@@ -77,7 +77,7 @@ add_nodes() {
   kubectl_cluster apply -f "$KUBE_DIR/nodes.yaml" >/dev/null
   wait_for "the fake nodes to become Ready" \
     kubectl_cluster wait --for=condition=Ready node --all --timeout=5s
-  # The aggregated API answers once metrics-server is up. Nodes without pods report no
+  # The aggregated API responds once metrics-server is up. Nodes without pods report no
   # CPU, so metrics-server lists them only after the first pods land.
   wait_for "metrics.k8s.io to be served" \
     kubectl_cluster get --raw /apis/metrics.k8s.io/v1beta1/nodes
