@@ -7,7 +7,7 @@ import statistics
 import numpy
 import pytest
 
-from prslab.report import build_report, compare, register
+from prslab.report import ReportError, build_report, compare, register
 from tests.report.result_folders import (
     START_MS,
     ResultFolder,
@@ -271,6 +271,30 @@ def test_replicas_add_plot_and_pod_table(result_folder):
             in report
         )
     assert summary["runs"]["microservices"]["cpu"]["class-schedule"]["pods"] == 3
+
+
+def test_replicas_without_load_reported(result_folder):
+    (result_folder.path / "microservices").mkdir()
+    result_folder.add_resources(
+        "microservices", synthetic_resources({"class-schedule": 3})
+    )
+    result_folder.add_replicas("microservices", replica_rows())
+
+    summary = build_report(result_folder.path)
+
+    run = summary["runs"]["microservices"]
+    assert run["operations"] == {}
+    assert run["cpu"]["class-schedule"]["pods"] == 3
+    assert (result_folder.path / "plots" / "replicas-microservices.png").is_file()
+    assert not (result_folder.path / "plots" / "throughput.png").exists()
+
+
+def test_missing_jtl_without_replicas_rejected(result_folder):
+    (result_folder.path / "monolith").mkdir()
+    result_folder.add_resources("monolith", synthetic_resources({"monolith": 1}))
+
+    with pytest.raises(ReportError, match="kpi.jtl"):
+        build_report(result_folder.path)
 
 
 def test_compare_sets_folders_side_by_side(two_topologies, tmp_path):

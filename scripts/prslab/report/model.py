@@ -60,8 +60,8 @@ class Run:
 
     @property
     def reached_users(self):
-        """Return the maximum of JMeter's allThreads over the run."""
-        return max(sample.all_threads for sample in self.samples)
+        """Return the maximum of JMeter's allThreads over the run (0 without load)."""
+        return max((sample.all_threads for sample in self.samples), default=0)
 
 
 @dataclass
@@ -136,7 +136,14 @@ def find_run_folders(result_dir):
 
 def load_run(path, info):
     """Read one run folder into a Run."""
-    samples = jtl.read_jtl(path / "kpi.jtl")
+    replicas_path = path / "replicas.csv"
+    if (path / "kpi.jtl").exists() or not replicas_path.is_file():
+        samples = jtl.read_jtl(path / "kpi.jtl")
+    else:
+        # A cluster episode without load, such as the autoscaler test on
+        # simulated nodes, has pods and replicas to report but no requests.
+        logger.warning("%s: no kpi.jtl, so the report shows no requests", path)
+        samples = []
 
     resources_path = path / "resources.csv"
     if resources_path.is_file():
@@ -147,7 +154,6 @@ def load_run(path, info):
         )
         cpu = []
 
-    replicas_path = path / "replicas.csv"
     replicas = (
         resources.read_replicas(replicas_path) if replicas_path.is_file() else None
     )

@@ -24,8 +24,14 @@ def bucket_seconds(runs):
 
 
 def run_start_s(run):
-    """Return the first sample's start in epoch seconds, the origin of every plot."""
-    return min(sample.start_ms for sample in run.samples) / 1000
+    """Return the origin of a run's plots in epoch seconds.
+
+    That is the first request's start, or the first poll in a run without load.
+    """
+    if run.samples:
+        return min(sample.start_ms for sample in run.samples) / 1000
+    polls = [sample.time for sample in run.resources + (run.replicas or [])]
+    return min(polls, default=0.0)
 
 
 def save(figure, path):
@@ -38,7 +44,9 @@ def save(figure, path):
 
 def plot_load(topologies, plots_dir):
     """Plot response time and throughput over time, one line per run."""
-    runs = [run for topology in topologies for run in topology.runs]
+    runs = [run for topology in topologies for run in topology.runs if run.samples]
+    if not runs:
+        return []
     bucket = bucket_seconds(runs)
     figures = {
         "response_time": ("mean response time (ms)", 2),
@@ -49,7 +57,7 @@ def plot_load(topologies, plots_dir):
     for name, (ylabel, column) in figures.items():
         figure, axes = plt.subplots(figsize=(9, 4))
         for topology in topologies:
-            for run in topology.runs:
+            for run in (run for run in topology.runs if run.samples):
                 series = stats.time_series(run.samples, bucket)
                 axes.plot(
                     [p[0] for p in series],
@@ -109,9 +117,13 @@ def plot_replicas(topology, run, plots_dir):
             (sample.time - origin, sample.current_replicas)
         )
 
-    figure, (replicas, throughput, latency) = plt.subplots(
-        3, 1, figsize=(9, 8), sharex=True
+    # Without requests (an autoscaler episode on simulated nodes) only the
+    # replicas panel has data to show.
+    rows = 3 if run.samples else 1
+    figure, panels = plt.subplots(
+        rows, 1, figsize=(9, 8 if run.samples else 3.5), sharex=True, squeeze=False
     )
+    replicas = panels[0, 0]
     for service, points in sorted(by_service.items()):
         points.sort()
         replicas.step(
@@ -121,19 +133,23 @@ def plot_replicas(topology, run, plots_dir):
     replicas.set_ylabel("current replicas")
     replicas.legend(fontsize="small", ncol=2)
     replicas.set_title(topology.run_title(run))
-
-    bucket = bucket_seconds([run])
-    series = stats.time_series(run.samples, bucket)
-    throughput.plot([p[0] for p in series], [p[1] for p in series])
-    throughput.set_ylabel("throughput (req/s)")
-    latency.plot([p[0] for p in series], [p[2] for p in series], color="tab:red")
-    latency.set_ylabel("mean response time (ms)")
-    latency.set_xlabel("time since start (s)")
-    for axes in (replicas, throughput, latency):
+    if run.samples:
+        plot_load_panels(run, panels[1, 0], panels[2, 0])
+    panels[-1, 0].set_xlabel("time since start (s)")
+    for axes in panels[:, 0]:
         axes.grid(alpha=0.3)
     return save(
         figure, plots_dir / f"replicas-{safe_name(topology.run_title(run))}.png"
     )
+
+
+def plot_load_panels(run, throughput, latency):
+    """Draw a run's throughput and mean response time under its replicas."""
+    series = stats.time_series(run.samples, bucket_seconds([run]))
+    throughput.plot([p[0] for p in series], [p[1] for p in series])
+    throughput.set_ylabel("throughput (req/s)")
+    latency.plot([p[0] for p in series], [p[2] for p in series], color="tab:red")
+    latency.set_ylabel("mean response time (ms)")
 
 
 def safe_name(text):

@@ -58,8 +58,11 @@ def describe_operations(samples):
     """Return figures per operation, plus a TOTAL entry over every sample.
 
     Every operation is divided by the window of the whole run, not by the span of
-    its own samples, so the operations' throughputs add up to TOTAL's.
+    its own samples, so the operations' throughputs add up to TOTAL's. A run
+    without requests has no operations.
     """
+    if not samples:
+        return {}
     window_s = window_seconds(samples)
     by_operation = defaultdict(list)
     for sample in samples:

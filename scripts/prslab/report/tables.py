@@ -155,7 +155,8 @@ def users_rows(topologies):
     rows = []
     for topology in topologies:
         for run in topology.runs:
-            total = run.operations[stats.TOTAL]
+            # A run without load has no TOTAL, so its window and samples read 0.
+            total = run.operations.get(stats.TOTAL, {"window_s": 0, "samples": 0})
             rows.append(
                 [
                     topology.run_title(run),
