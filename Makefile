@@ -53,8 +53,8 @@ compare: setup ## Load-test both topologies side by side and write results/<time
 bench: setup ## Measure the stack's ceiling against both topologies' class schedule.
 	$(PRSLAB) bench
 
-tools: setup ## Fetch JMeter and helm into tools/ when they are not on PATH.
-	$(PRSLAB) tools jmeter helm
+tools: setup ## Fetch JMeter, helm and kubectl into tools/ when they are not on PATH.
+	$(PRSLAB) tools jmeter helm kubectl
 
 kube-up: setup ## Build (if missing) and start the local Kubernetes control plane.
 	bash scripts/kube/up.sh
