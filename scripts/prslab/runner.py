@@ -64,7 +64,16 @@ MICROSERVICES = (
 
 
 class StackError(RuntimeError):
-    """A process of the stack could not be started or did not become ready."""
+    """A process of the stack could not be started or did not become ready.
+
+    `summary` is the one-line cause, and `log_path` the log of the process that
+    failed, if any. The message adds `detail`, such as the end of that log.
+    """
+
+    def __init__(self, summary, detail="", log_path=None):
+        super().__init__(f"{summary}\n{detail}" if detail else summary)
+        self.summary = summary
+        self.log_path = log_path
 
 
 @dataclass
@@ -390,7 +399,9 @@ def wait_until_ready(processes, timeout):
             if process.popen.poll() is not None:
                 raise StackError(
                     f"{process.label} exited with status {process.popen.returncode} "
-                    f"before it was ready.\n{describe_log(process)}"
+                    "before it was ready.",
+                    describe_log(process),
+                    process.log_path,
                 )
             status = probe(process)
             if status == 200:
@@ -398,8 +409,9 @@ def wait_until_ready(processes, timeout):
             if time.monotonic() > deadline:
                 raise StackError(
                     f"{process.label} was not ready within {timeout:.0f} s "
-                    f"(last answer from {process.ready_path}: {status}).\n"
-                    f"{describe_log(process)}"
+                    f"(last answer from {process.ready_path}: {status}).",
+                    describe_log(process),
+                    process.log_path,
                 )
             time.sleep(0.2)
 
@@ -501,13 +513,38 @@ def register(subparsers):
     )
     parser.add_argument("--workers", type=int, help="gunicorn workers per process")
     parser.add_argument("--threads", type=int, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--ready-timeout",
+        type=float,
+        default=60.0,
+        help="seconds to wait for every process to become ready (default 60)",
+    )
     parser.set_defaults(func=serve)
 
 
 def serve(args):
+    """Serve a topology until Ctrl-C, printing one error line if it fails."""
+    try:
+        return serve_stack(args)
+    except StackError as error:
+        print(f"prslab serve: error: {describe_error(error)}", file=sys.stderr)
+        return 1
+
+
+def serve_stack(args):
     """Prepare the database, start the stack and block until Ctrl-C."""
+    # Reject bad options and busy ports before seeding, which takes a while.
+    try:
+        plan_ports(args.topology, args.port, args.replicas, free_ports=False)
+    except ValueError as error:
+        raise StackError(str(error)) from None
+
     prepare_database(args.database_url)
-    options = {"workers": args.workers, "threads": args.threads}
+    options = {
+        "workers": args.workers,
+        "threads": args.threads,
+        "ready_timeout": args.ready_timeout,
+    }
     with run_stack(
         args.topology, args.port, args.replicas, args.database_url, **options
     ) as stack:
@@ -518,13 +555,17 @@ def serve(args):
         )
         while (process := stack.exited()) is None:
             time.sleep(1)
-        logger.error(
-            "%s exited with status %s.\n%s",
-            process.label,
-            process.popen.returncode,
-            describe_log(process),
+        raise StackError(
+            f"{process.label} exited with status {process.popen.returncode}.",
+            log_path=process.log_path,
         )
-        return 1
+
+
+def describe_error(error):
+    """Return the one-line cause of a failed start, naming the log to read."""
+    if error.log_path is None:
+        return error.summary
+    return f"{error.summary} See its log: {error.log_path}"
 
 
 def prepare_database(database_url=None):
@@ -549,8 +590,11 @@ def run_prs_command(arguments, database_url=None):
         text=True,
     )
     if result.returncode != 0:
+        output = f"{result.stdout}{result.stderr}"
+        lines = output.strip().splitlines() or ["(no output)"]
         raise StackError(
-            f"`prs {' '.join(arguments)}` failed with status {result.returncode}:\n"
-            f"{result.stdout}{result.stderr}"
+            f"`prs {' '.join(arguments)}` failed with status {result.returncode}: "
+            f"{lines[-1]}",
+            output,
         )
     return result.stdout

@@ -1,6 +1,7 @@
 """The local runner: starting, stopping and failing cleanly, and the gateway's edge."""
 
 import json
+import os
 import re
 import socket
 import subprocess
@@ -131,6 +132,58 @@ def test_crashing_app_shows_exit_status(tmp_path):
     assert "GUNICORN_WORKERS must be an integer, got 'zero'." in message
 
 
+def run_serve(database_url, *options, port=0, env=None):
+    """Run `prslab serve monolith` in a subprocess and return the completed process."""
+    arguments = ["monolith", "--port", str(port), "--database-url", database_url]
+    return subprocess.run(
+        [sys.executable, "-m", "prslab", "serve", *arguments, *options],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+def test_serve_busy_port_prints_one_line(seeded_sqlite):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+
+        result = run_serve(seeded_sqlite, port=port)
+
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"prslab serve: error: Port {port} on 127.0.0.1 ")
+    assert "already in use" in lines[0]
+
+
+def test_serve_crash_names_log_file(seeded_sqlite):
+    result = run_serve(seeded_sqlite, env={"GUNICORN_WORKERS": "zero"})
+
+    last_line = result.stderr.strip().splitlines()[-1]
+    log_path = Path(last_line.rpartition("See its log: ")[2])
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert last_line.startswith("prslab serve: error: monolith-0 exited with status")
+    assert log_path.name == "monolith-0.log"
+    assert "GUNICORN_WORKERS must be an integer" in log_path.read_text()
+
+
+def test_serve_ready_timeout_prints_one_line(seeded_sqlite):
+    # With no time to wait, the first probe, sent before gunicorn listens, fails.
+    result = run_serve(seeded_sqlite, "--ready-timeout", "0")
+
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert last_line.startswith("prslab serve: error: monolith-0 was not ready within")
+    assert "See its log: " in last_line
+    assert last_line.endswith("monolith-0.log")
+
+
 def test_missing_nginx_names_install_command(monkeypatch):
     monkeypatch.setattr(runner.shutil, "which", lambda _name: None)
     monkeypatch.setattr(runner, "NGINX_DIRS", ())
@@ -254,6 +307,7 @@ def test_serve_help_lists_options():
     )
 
     assert result.returncode == 0, result.stderr
-    for option in ("--port", "--replicas", "--database-url", "--workers", "--threads"):
+    options = ("--port", "--replicas", "--database-url", "--workers", "--threads")
+    for option in (*options, "--ready-timeout"):
         assert option in result.stdout
     assert "{monolith,microservices}" in result.stdout
