@@ -8,7 +8,7 @@ import sys
 # Each module exposes register(subparsers), which adds its subcommands and sets
 # `func` on them.
 COMMAND_MODULES = [
-    "prslab.runner",
+    "prslab.serve",
     "prslab.tools.cli",
     "prslab.compare_local",
     "prslab.bench",
