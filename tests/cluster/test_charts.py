@@ -23,8 +23,10 @@ CHARTS = ("monolith", "microservices")
 PRESETS = ("single", "autoscaled")
 # Objects that every namespace has whatever is installed in it.
 NAMESPACE_DEFAULTS = {("ServiceAccount", "default"), ("ConfigMap", "kube-root-ca.crt")}
-# A total CPU that the HPA (50% of a 100m request) spreads over three pods.
-THREE_PODS_MILLICORES = 150
+# A total CPU above the HPA's target of 50% of a 100m request, so that it adds pods.
+SCALE_UP_MILLICORES = 150
+# Polls in a row with an unchanged replica count that make a count the HPA's choice.
+STABLE_POLLS = 5
 
 
 def chart_args(chart, preset):
@@ -63,6 +65,21 @@ def replica_counts(kube, namespace):
     return {
         name: d["spec"]["replicas"] for name, d in deployments(kube, namespace).items()
     }
+
+
+def wait_for_stable_scale_up(kube, namespace, service, timeout=240):
+    """Wait until the HPA has added pods to `service` and keeps their count."""
+    history = []
+
+    def stable_above_one():
+        history.append(replica_counts(kube, namespace)[service])
+        recent = history[-STABLE_POLLS:]
+        return len(recent) == STABLE_POLLS and len(set(recent)) == 1 and recent[0] > 1
+
+    try:
+        wait_until(f"the HPA to scale {service} up", stable_above_one, timeout)
+    except AssertionError as error:
+        raise AssertionError(f"{error}; replicas seen: {history}") from None
 
 
 def secret_data(kube, namespace):
@@ -167,12 +184,8 @@ def test_upgrade_keeps_replicas_and_secrets(kube, installed):
 
     with SimulatedLoad(kube, namespace, first) as load:
         if preset == "autoscaled":
-            load.set_total(THREE_PODS_MILLICORES)
-            wait_until(
-                f"the HPA to scale {first} to 3",
-                lambda: replica_counts(kube, namespace)[first] == 3,
-                timeout=180,
-            )
+            load.set_total(SCALE_UP_MILLICORES)
+            wait_for_stable_scale_up(kube, namespace, first)
         replicas_before = replica_counts(kube, namespace)
 
         kube.helm(
