@@ -370,11 +370,14 @@ NGINX_MAIN_CONFIG = """\
 {user}
 daemon off;
 worker_processes 1;
+# Each proxied request holds a client and an upstream connection, so 2000 JMeter
+# users need more than nginx's default of 1024 worker connections.
+worker_rlimit_nofile 16384;
 pid {pid};
 error_log stderr notice;
 
 events {{
-    worker_connections 1024;
+    worker_connections 8192;
 }}
 
 http {{
