@@ -104,7 +104,7 @@ build_kubernetes() {
   staging_replaces "$gomod" "$v" >>"$dir/src/go.mod"
   minor="${v#v1.}"
   minor="${minor%%.*}"
-  # The same variables that the upstream release build sets, so /version tells the truth.
+  # The same variables that the upstream release build sets, so /version reports the real release.
   for x in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     flags+=" -X $x.gitVersion=$v -X $x.gitMajor=1 -X $x.gitMinor=$minor"
     flags+=" -X $x.gitTreeState=clean -X $x.buildDate=$(module_time k8s.io/kubernetes "$v")"

@@ -370,7 +370,7 @@ NGINX_MAIN_CONFIG = """\
 {user}
 daemon off;
 worker_processes 1;
-# Each proxied request holds a client and an upstream connection, so 2000 JMeter
+# Each proxied request uses a client and an upstream connection, so 2000 JMeter
 # users need more than nginx's default of 1024 worker connections.
 worker_rlimit_nofile 16384;
 pid {pid};

@@ -129,7 +129,7 @@ class Replica:
         if previous is None or now <= previous[0]:
             return None
         # An exited worker's time moves into the root's children_* counters once
-        # it is reaped; until then it drops out of the sum, so clamp at zero.
+        # it is reaped. Until then it drops out of the sum, so clamp at zero.
         used = max(cpu_seconds - previous[1], 0.0)
         return used / (now - previous[0]) * 1000, rss / MIB
 

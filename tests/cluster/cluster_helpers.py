@@ -88,7 +88,7 @@ class SimulatedLoad:
     """Spread a service's total CPU usage evenly over its pods, like a load balancer.
 
     A background thread annotates every pod of the service, including the pods that
-    the autoscaler adds, with total/pods millicores, so that the autoscaler sees the
+    the autoscaler adds, with total/pods millicores, so that the autoscaler reads the
     same average utilization as under real traffic.
     """
 

@@ -4,7 +4,7 @@ from prs.catalogue import TimedCache
 
 
 class FakeClock:
-    """A monotonic clock that moves only when the test says so."""
+    """A monotonic clock that moves only when the test advances it."""
 
     def __init__(self):
         self.now = 100.0

@@ -8,7 +8,7 @@ INSTANCE_LABEL = "app.kubernetes.io/instance"
 
 
 class ClusterError(RuntimeError):
-    """A cluster step failed; the message says what and what to do next."""
+    """A cluster step failed; the message names the step and the next action."""
 
 
 def release_selector(release):

@@ -39,7 +39,7 @@ def helm_command(helm, chart, preset, release, namespace, kubeconfig=None, sets=
         "--create-namespace",
         "--values",
         str(chart_dir / f"values-{preset}.yaml"),
-        # Helm waits for the hook Job that creates and seeds the schema; the
+        # Helm waits for the hook Job that creates and seeds the schema. The
         # Deployments are waited for below, with a report of what is not ready.
         "--timeout",
         "15m",

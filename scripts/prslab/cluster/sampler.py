@@ -41,7 +41,7 @@ class MetricsApiMissing(ClusterError):
 
 @dataclass
 class PodState:
-    """What the sampler last knew about one pod."""
+    """The last known state of one pod."""
 
     service: str
     node: str

@@ -11,7 +11,7 @@ TOOLS_DIR = Path(os.environ.get("PRSLAB_TOOLS_DIR", REPO_ROOT / "tools"))
 
 
 class ToolError(RuntimeError):
-    """A tool is missing and could not be fetched; the message says what to do."""
+    """A tool is missing and could not be fetched; the message names the fix."""
 
 
 def which(name):
